@@ -1,0 +1,7 @@
+import { mount } from 'svelte';
+import App from './ui/App.svelte';
+import './ui/app.css';
+
+const target = document.getElementById('app');
+if (!target) throw new Error('index.html lacks <div id="app">');
+export default mount(App, { target });

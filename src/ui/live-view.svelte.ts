@@ -1,0 +1,87 @@
+/** View state of the camera check: camera, detector, backend and the latest frame's figures. */
+import { AppError } from '../core/errors';
+import type { FaceDetection } from '../core/types';
+import { openCamera, stopCamera } from '../services/camera';
+import { loadFaceDetector, type MtcnnDetector } from '../services/detector';
+import { startLiveDetection, type LiveDetection } from '../services/live-detection';
+import { drawDetections } from '../services/overlay';
+import { selectBackend, type BackendName, type BackendPreference } from '../services/tf-backend';
+
+export type Phase = 'idle' | 'loading' | 'running' | 'error';
+
+export class LiveView {
+  phase = $state<Phase>('idle');
+  backend = $state<BackendName | null>(null);
+  backendNote = $state('');
+  error = $state('');
+  faces = $state<readonly FaceDetection[]>([]);
+  ms = $state(0);
+  fps = $state(0);
+  frames = $state(0);
+
+  private detector: MtcnnDetector | null = null;
+  private stream: MediaStream | null = null;
+  private loop: LiveDetection | null = null;
+
+  constructor(private readonly preference: BackendPreference) {}
+
+  /** Picks the backend and loads the detector; idempotent. */
+  async prepare(): Promise<MtcnnDetector> {
+    if (this.detector) return this.detector;
+    const choice = await selectBackend(this.preference);
+    this.backend = choice.backend;
+    this.backendNote = choice.note;
+    this.detector = await loadFaceDetector();
+    return this.detector;
+  }
+
+  async start(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
+    if (this.phase === 'loading' || this.phase === 'running') return;
+    this.phase = 'loading';
+    this.error = '';
+    try {
+      const [detector, stream] = await Promise.all([this.prepare(), openCamera()]);
+      this.stream = stream;
+      video.srcObject = stream;
+      await video.play();
+      this.frames = 0;
+      this.loop = startLiveDetection(
+        video,
+        detector,
+        (r) => {
+          this.faces = r.faces;
+          this.ms = r.ms;
+          this.fps = r.fps;
+          this.frames += 1;
+          drawDetections(canvas, r.width, r.height, r.faces);
+        },
+        (e) => this.fail(e),
+      );
+      this.phase = 'running';
+    } catch (e) {
+      this.fail(e);
+    }
+  }
+
+  stop(canvas?: HTMLCanvasElement): void {
+    this.loop?.stop();
+    this.loop = null;
+    stopCamera(this.stream);
+    this.stream = null;
+    this.faces = [];
+    canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    if (this.phase !== 'error') this.phase = 'idle';
+  }
+
+  dispose(): void {
+    this.stop();
+    this.detector?.dispose();
+    this.detector = null;
+  }
+
+  private fail(e: unknown): void {
+    this.stop();
+    this.phase = 'error';
+    this.error = e instanceof AppError ? e.message : `Something went wrong: ${String(e)}. Reload the page and try again.`;
+  }
+}

@@ -1,0 +1,95 @@
+/** Headless Debian Chromium for browser tests and benchmarks: fake webcam files, the built app served locally. */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { preview, type PreviewServer } from 'vite';
+import { projectRoot } from './datasets';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const BASE_ARGS = [
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-sandbox',
+];
+
+export interface LaunchOptions {
+  /** An MJPEG or Y4M file fed to the page as its webcam; no fake camera without it. */
+  readonly camera?: string;
+  /** Profile folder to reuse (data survives between launches); a new temporary one by default. */
+  readonly profileDir?: string;
+  /** Leaves WebGL out (`--disable-webgl`), to check the fallback. */
+  readonly noWebgl?: boolean;
+  /** Grants the camera permission without asking. Defaults to true. */
+  readonly allowCamera?: boolean;
+}
+
+export function requireChromium(): void {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+  }
+}
+
+export async function launchChromium(options: LaunchOptions = {}): Promise<BrowserContext> {
+  requireChromium();
+  const args = [...BASE_ARGS];
+  if (options.camera) {
+    args.push('--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${options.camera}`);
+    if (options.allowCamera !== false) args.push('--use-fake-ui-for-media-stream');
+  }
+  if (options.noWebgl) args.push('--disable-webgl', '--disable-webgl2');
+  const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'fa-chromium-'));
+  return chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args,
+    viewport: { width: 1280, height: 900 },
+  });
+}
+
+/** Makes a fake-webcam MJPEG from a still image or a video, scaled and padded to width × height. */
+export function makeMjpeg(input: string, output: string, opts: { width?: number; height?: number; seconds?: number } = {}): string {
+  const { width = 640, height = 480, seconds = 4 } = opts;
+  const still = /\.(jpe?g|png)$/i.test(input);
+  const fit = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`;
+  execFileSync(
+    'ffmpeg',
+    [
+      '-v', 'error', '-y',
+      ...(still ? ['-loop', '1'] : []),
+      '-i', input,
+      '-t', String(seconds),
+      '-r', '15',
+      '-vf', fit,
+      '-pix_fmt', 'yuvj420p',
+      '-q:v', '3',
+      '-f', 'mjpeg',
+      output,
+    ],
+    { stdio: 'inherit' },
+  );
+  return output;
+}
+
+/** Serves `dist/` (the built app, `npm run build`) on 127.0.0.1 at a free port. */
+export async function serveBuiltApp(): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(projectRoot, 'dist', 'index.html'))) {
+    throw new Error('dist/ is missing: run `npm run build` first (npm run test:browser does).');
+  }
+  const server: PreviewServer = await preview({
+    root: projectRoot,
+    configFile: join(projectRoot, 'vite.config.ts'),
+    logLevel: 'error',
+    preview: { host: '127.0.0.1', port: 0, strictPort: false },
+  });
+  const address = server.httpServer.address();
+  if (!address || typeof address === 'string') throw new Error('vite preview did not report its port');
+  return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
