@@ -7,10 +7,7 @@ import ts from 'typescript-eslint';
 const layer = (files, forbidden, message) => ({
   files,
   rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: forbidden.map((group) => ({ group: [group], message })) },
-    ],
+    'no-restricted-imports': ['error', { patterns: forbidden.map((group) => ({ group: [group], message })) }],
   },
 });
 const ours = (...dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/*`, `**/${d}/**`]);
@@ -39,12 +36,32 @@ export default ts.config(
     files: ['**/*.svelte', '**/*.svelte.ts'],
     languageOptions: { parserOptions: { parser: ts.parser } },
   },
-  { files: ['eslint.config.js'], ...ts.configs.disableTypeChecked },
-  layer(['src/core/**'], [...ours('detection', 'embedding', 'classifier', 'db', 'services', 'ui'), '@tensorflow/*', 'dexie'], 'src/core imports nothing of ours and no libraries.'),
-  layer(['src/detection/**', 'src/embedding/**'], [...ours('db', 'services', 'ui', 'classifier'), 'dexie'], 'Detection and embedding may import tfjs and src/core only.'),
-  layer(['src/classifier/**'], [...ours('detection', 'embedding', 'db', 'services', 'ui'), '@tensorflow/*', 'dexie'], 'The classifier is plain numbers: src/core only.'),
-  layer(['src/db/**'], [...ours('detection', 'embedding', 'classifier', 'services', 'ui'), '@tensorflow/*'], 'src/db may import dexie, papaparse and src/core only.'),
+  { files: ['eslint.config.js', 'svelte.config.js'], ...ts.configs.disableTypeChecked },
+  layer(
+    ['src/core/**'],
+    [...ours('detection', 'embedding', 'classifier', 'db', 'services', 'ui'), '@tensorflow/*', 'dexie'],
+    'src/core imports nothing of ours and no libraries.',
+  ),
+  layer(
+    ['src/detection/**', 'src/embedding/**'],
+    [...ours('db', 'services', 'ui', 'classifier'), 'dexie'],
+    'Detection and embedding may import tfjs and src/core only.',
+  ),
+  layer(
+    ['src/classifier/**'],
+    [...ours('detection', 'embedding', 'db', 'services', 'ui'), '@tensorflow/*', 'dexie'],
+    'The classifier is plain numbers: src/core only.',
+  ),
+  layer(
+    ['src/db/**'],
+    [...ours('detection', 'embedding', 'classifier', 'services', 'ui'), '@tensorflow/*'],
+    'src/db may import dexie, papaparse and src/core only.',
+  ),
   layer(['src/services/**'], ours('ui'), 'Services must not import the UI.'),
-  layer(['src/ui/**'], [...ours('detection', 'embedding', 'classifier', 'db'), '@tensorflow/*', 'dexie'], 'The UI goes through src/services.'),
+  layer(
+    ['src/ui/**'],
+    [...ours('detection', 'embedding', 'classifier', 'db'), '@tensorflow/*', 'dexie'],
+    'The UI goes through src/services.',
+  ),
   layer(['scripts/**'], ours('ui'), 'Scripts may use src/* except the UI.'),
 );

@@ -36,7 +36,9 @@ export function decodeImageBytes(bytes: Uint8Array, name: string): RgbImage {
       throw new Error('not a JPEG or PNG file');
     }
   } catch (cause) {
-    throw new ImageDecodeError(name, `${name}: not a readable JPEG or PNG image (${(cause as Error).message}).`, { cause });
+    throw new ImageDecodeError(name, `${name}: not a readable JPEG or PNG image (${(cause as Error).message}).`, {
+      cause,
+    });
   }
   if (!(rgba.width > 0 && rgba.height > 0)) throw new ImageDecodeError(name, `${name}: the image has no pixels.`);
   const n = rgba.width * rgba.height;

@@ -1,15 +1,13 @@
 /** tfjs in Node for scripts and tests: the wasm (SIMD) backend from node_modules, or the plain cpu one. */
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { AssetReader } from '../../src/core/assets';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const mtcnnModelDir = join(projectRoot, 'public', 'models', 'mtcnn');
+export { mtcnnModelDir, projectRoot } from './paths';
 
 export type NodeBackend = 'wasm' | 'cpu';
 

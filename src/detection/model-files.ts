@@ -19,7 +19,9 @@ export interface ShardInfo {
 export interface MtcnnIndex {
   readonly format: 'mtcnn-tfjs-weights/1';
   readonly source: string;
-  readonly nets: Readonly<Record<MtcnnNetName, { readonly manifest: string; readonly shards: Readonly<Record<string, ShardInfo>> }>>;
+  readonly nets: Readonly<
+    Record<MtcnnNetName, { readonly manifest: string; readonly shards: Readonly<Record<string, ShardInfo>> }>
+  >;
 }
 
 export interface WeightEntry {
@@ -34,20 +36,30 @@ export type WeightsManifest = { paths: string[]; weights: WeightEntry[] }[];
 export async function readMtcnnWeights(read: AssetReader): Promise<tf.NamedTensorMap> {
   const index = parseJson<MtcnnIndex>(await readOrThrow(read, MTCNN_INDEX_FILE), MTCNN_INDEX_FILE);
   if (index.format !== 'mtcnn-tfjs-weights/1' || !index.nets) {
-    throw new ModelLoadError(MTCNN_INDEX_FILE, `${MTCNN_INDEX_FILE} is not an MTCNN model index. Run \`npm run models\` again.`);
+    throw new ModelLoadError(
+      MTCNN_INDEX_FILE,
+      `${MTCNN_INDEX_FILE} is not an MTCNN model index. Run \`npm run models\` again.`,
+    );
   }
   const named: tf.NamedTensorMap = {};
   try {
     for (const net of MTCNN_NETS) {
       const entry = index.nets[net];
-      if (!entry) throw new ModelLoadError(MTCNN_INDEX_FILE, `${MTCNN_INDEX_FILE} lists no ${net}. Run \`npm run models\` again.`);
+      if (!entry)
+        throw new ModelLoadError(
+          MTCNN_INDEX_FILE,
+          `${MTCNN_INDEX_FILE} lists no ${net}. Run \`npm run models\` again.`,
+        );
       const manifest = parseJson<WeightsManifest>(await readOrThrow(read, entry.manifest), entry.manifest);
       for (const group of manifest) {
         const buffers = await Promise.all(group.paths.map((p) => readShard(read, p, entry.shards[p])));
         const joined = concatBuffers(buffers);
         const expected = group.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
         if (joined.byteLength !== expected) {
-          throw new ModelLoadError(group.paths.join(', '), `${group.paths.join(', ')} holds ${joined.byteLength} bytes where its manifest ${entry.manifest} needs ${expected}. Run \`npm run models\` again.`);
+          throw new ModelLoadError(
+            group.paths.join(', '),
+            `${group.paths.join(', ')} holds ${joined.byteLength} bytes where its manifest ${entry.manifest} needs ${expected}. Run \`npm run models\` again.`,
+          );
         }
         Object.assign(named, tf.io.decodeWeights(joined, group.weights));
       }
@@ -63,11 +75,17 @@ async function readShard(read: AssetReader, path: string, info: ShardInfo | unde
   const data = await readOrThrow(read, path);
   if (!info) return data;
   if (data.byteLength !== info.bytes) {
-    throw new ModelLoadError(path, `${path} is ${data.byteLength} bytes, not ${info.bytes}: it is truncated or corrupt. Run \`npm run models\` again (or reload the app to fetch it anew).`);
+    throw new ModelLoadError(
+      path,
+      `${path} is ${data.byteLength} bytes, not ${info.bytes}: it is truncated or corrupt. Run \`npm run models\` again (or reload the app to fetch it anew).`,
+    );
   }
   const digest = await sha256Hex(data);
   if (digest !== null && digest !== info.sha256) {
-    throw new ModelLoadError(path, `${path} is corrupt (its SHA-256 is ${digest}, not ${info.sha256}). Run \`npm run models\` again (or reload the app to fetch it anew).`);
+    throw new ModelLoadError(
+      path,
+      `${path} is corrupt (its SHA-256 is ${digest}, not ${info.sha256}). Run \`npm run models\` again (or reload the app to fetch it anew).`,
+    );
   }
   return data;
 }
@@ -76,7 +94,11 @@ async function readOrThrow(read: AssetReader, path: string): Promise<ArrayBuffer
   try {
     return await read(path);
   } catch (cause) {
-    throw new ModelLoadError(path, `Could not read the model file ${path}. Run \`npm run models\` (or check that the app's models were deployed). ${String(cause)}`, { cause });
+    throw new ModelLoadError(
+      path,
+      `Could not read the model file ${path}. Run \`npm run models\` (or check that the app's models were deployed). ${String(cause)}`,
+      { cause },
+    );
   }
 }
 
@@ -84,7 +106,11 @@ function parseJson<T>(data: ArrayBuffer, file: string): T {
   try {
     return JSON.parse(new TextDecoder().decode(data)) as T;
   } catch (cause) {
-    throw new ModelLoadError(file, `The model file ${file} is not valid JSON: it is corrupt. Run \`npm run models\` again.`, { cause });
+    throw new ModelLoadError(
+      file,
+      `The model file ${file} is not valid JSON: it is corrupt. Run \`npm run models\` again.`,
+      { cause },
+    );
   }
 }
 

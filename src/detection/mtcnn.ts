@@ -67,7 +67,9 @@ export class MtcnnDetector {
     const params = this.requireParams();
     const opts = options ? resolveMtcnnOptions({ ...this.options, ...options }) : this.options;
     if (frame.rank !== 3 || frame.shape[2] !== 3) {
-      throw new RangeError(`detectFaces needs an RGB frame of shape [height, width, 3]; got [${frame.shape.join(', ')}].`);
+      throw new RangeError(
+        `detectFaces needs an RGB frame of shape [height, width, 3]; got [${frame.shape.join(', ')}].`,
+      );
     }
     const { image, sx, sy } = prepareImage(frame, opts.maxInputSize);
     try {
@@ -88,7 +90,7 @@ export class MtcnnDetector {
    */
   async warmUp(width = 640, height = 480): Promise<void> {
     const params = this.requireParams();
-    const blank = tf.zeros([height, width, 3], 'int32') as tf.Tensor3D;
+    const blank = tf.zeros<tf.Rank.R3>([height, width, 3], 'int32');
     try {
       await this.detectFaces(blank);
       const outputs = tf.tidy(() => [
@@ -216,10 +218,11 @@ function prepareImage(frame: tf.Tensor3D, maxInputSize: number): { image: tf.Ten
   const th = Math.max(1, Math.round(h / f));
   const tw = Math.max(1, Math.round(w / f));
   const image = tf.tidy(() => {
-    let x = tf.expandDims(tf.cast(frame, 'float32'), 0) as tf.Tensor4D;
+    let x = tf.expandDims<tf.Tensor4D>(tf.cast(frame, 'float32'), 0);
     // Average whole blocks first, so the bilinear step that follows scales by less than 2.
     const block = Math.floor(f);
-    if (block >= 2 && Math.floor(h / block) >= th && Math.floor(w / block) >= tw) x = tf.avgPool(x, block, block, 'valid');
+    if (block >= 2 && Math.floor(h / block) >= th && Math.floor(w / block) >= tw)
+      x = tf.avgPool(x, block, block, 'valid');
     return tf.image.resizeBilinear(x, [th, tw], false, true);
   });
   return { image, sx: w / tw, sy: h / th };
@@ -233,7 +236,7 @@ function cropBoxes(image: tf.Tensor4D, boxes: readonly Candidate[], size: number
   const crops = tf.image.cropAndResize(
     image,
     tf.tensor2d(windows, [boxes.length, 4]),
-    tf.zeros([boxes.length], 'int32') as tf.Tensor1D,
+    tf.zeros<tf.Rank.R1>([boxes.length], 'int32'),
     [sampled, sampled],
     'bilinear',
     0,

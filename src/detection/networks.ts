@@ -100,7 +100,9 @@ export function prepareMtcnnParams(weights: tf.NamedTensorMap): MtcnnParams {
     }
   }
   const get = (name: string): tf.Tensor => weights[name]!;
-  return tf.tidy(() => {
+  let params: MtcnnParams | undefined;
+  // tidy keeps what the callback returns: every tensor of the params, and frees the intermediates.
+  tf.tidy(() => {
     const conv = (net: string, layer: number, first = false): ConvParams => {
       let filter = tf.transpose(get(`${net}/conv${layer}/weights`), [1, 0, 2, 3]) as tf.Tensor4D;
       let bias = get(`${net}/conv${layer}/bias`) as tf.Tensor1D;
@@ -114,7 +116,10 @@ export function prepareMtcnnParams(weights: tf.NamedTensorMap): MtcnnParams {
     const flattenedDense = (net: string, side: number, channels: number): PreluDenseParams => {
       const w = get(`${net}/fc1/weights`);
       const units = w.shape[1]!;
-      const reordered = tf.reshape(tf.transpose(tf.reshape(w, [side, side, channels, units]), [1, 0, 2, 3]), [side * side * channels, units]);
+      const reordered = tf.reshape(tf.transpose(tf.reshape(w, [side, side, channels, units]), [1, 0, 2, 3]), [
+        side * side * channels,
+        units,
+      ]);
       return {
         weights: reordered as tf.Tensor2D,
         bias: get(`${net}/fc1/bias`) as tf.Tensor1D,
@@ -160,13 +165,15 @@ export function prepareMtcnnParams(weights: tf.NamedTensorMap): MtcnnParams {
       head: head('onet', 'fc', ['2', '3']),
     };
     // Tensors taken unchanged from `weights` must not be shared with it: the caller may free those.
-    return cloneUnowned({ pnet, rnet, onet }, new Set(Object.values(weights)));
+    params = cloneUnowned({ pnet, rnet, onet }, new Set(Object.values(weights)));
+    return collectTensors(params);
   });
+  return params!;
 }
 
 function cloneUnowned<T>(params: T, owned: ReadonlySet<tf.Tensor>): T {
   const walk = (v: unknown): unknown => {
-    if (v instanceof tf.Tensor) return owned.has(v) ? tf.clone(v) : v;
+    if (v instanceof tf.Tensor) return owned.has(v as tf.Tensor) ? tf.clone(v as tf.Tensor) : v;
     if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
     return v;
   };
@@ -178,7 +185,7 @@ export function disposeMtcnnParams(params: MtcnnParams): void {
 }
 
 function collectTensors(v: unknown, out: tf.Tensor[] = []): tf.Tensor[] {
-  if (v instanceof tf.Tensor) out.push(v);
+  if (v instanceof tf.Tensor) out.push(v as tf.Tensor);
   else if (v && typeof v === 'object') Object.values(v).forEach((x) => collectTensors(x, out));
   return out;
 }
@@ -196,7 +203,13 @@ function convPrelu(x: tf.Tensor4D, p: ConvParams): tf.Tensor4D {
 }
 
 function densePrelu(x: tf.Tensor2D, p: PreluDenseParams): tf.Tensor2D {
-  return tf.fused.matMul({ a: x, b: p.weights, bias: p.bias, activation: 'prelu', preluActivationWeights: p.alpha });
+  return tf.fused.matMul({
+    a: x,
+    b: p.weights,
+    bias: p.bias,
+    activation: 'prelu',
+    preluActivationWeights: p.alpha,
+  }) as tf.Tensor2D;
 }
 
 /** P-Net on a batch of raw RGB images [n, h, w, 3] → [n, (h-10)/2, (w-10)/2, 5] (margin, 4 offsets). */
@@ -219,7 +232,7 @@ export function runRnet(x: tf.Tensor4D, p: RnetParams): tf.Tensor2D {
     y = tf.maxPool(y, 3, 2, 'valid');
     y = convPrelu(y, p.conv3);
     const flat = densePrelu(tf.reshape(y, [x.shape[0], -1]), p.fc);
-    return tf.fused.matMul({ a: flat, b: p.head.weights, bias: p.head.bias });
+    return tf.fused.matMul({ a: flat, b: p.head.weights, bias: p.head.bias }) as tf.Tensor2D;
   });
 }
 
@@ -234,6 +247,6 @@ export function runOnet(x: tf.Tensor4D, p: OnetParams): tf.Tensor2D {
     y = tf.maxPool(y, 2, 2, 'same');
     y = convPrelu(y, p.conv4);
     const flat = densePrelu(tf.reshape(y, [x.shape[0], -1]), p.fc);
-    return tf.fused.matMul({ a: flat, b: p.head.weights, bias: p.head.bias });
+    return tf.fused.matMul({ a: flat, b: p.head.weights, bias: p.head.bias }) as tf.Tensor2D;
   });
 }

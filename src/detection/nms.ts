@@ -40,9 +40,7 @@ export function nonMaxSuppression(
       const h = Math.max(0, Math.min(bi.y2, bj.y2) - Math.max(bi.y1, bj.y1) + 1);
       const inter = w * h;
       const overlap =
-        method === 'min'
-          ? inter / Math.min(areas[i]!, areas[j]!)
-          : inter / (areas[i]! + areas[j]! - inter);
+        method === 'min' ? inter / Math.min(areas[i]!, areas[j]!) : inter / (areas[i]! + areas[j]! - inter);
       if (overlap > threshold) suppressed[j] = 1;
     }
   }

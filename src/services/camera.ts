@@ -62,8 +62,12 @@ export function toCameraError(cause: unknown): CameraError {
         { cause },
       );
     default:
-      return new CameraError('unknown', `The camera could not be started (${String(cause)}). Try again, or restart the browser.`, {
-        cause,
-      });
+      return new CameraError(
+        'unknown',
+        `The camera could not be started (${String(cause)}). Try again, or restart the browser.`,
+        {
+          cause,
+        },
+      );
   }
 }

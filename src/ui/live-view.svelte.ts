@@ -82,6 +82,7 @@ export class LiveView {
   private fail(e: unknown): void {
     this.stop();
     this.phase = 'error';
-    this.error = e instanceof AppError ? e.message : `Something went wrong: ${String(e)}. Reload the page and try again.`;
+    this.error =
+      e instanceof AppError ? e.message : `Something went wrong: ${String(e)}. Reload the page and try again.`;
   }
 }

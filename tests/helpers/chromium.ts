@@ -33,7 +33,9 @@ export interface LaunchOptions {
 
 export function requireChromium(): void {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`);
+    throw new Error(
+      `${CHROMIUM_PATH} is missing: install Debian's chromium (apt-get install -y chromium) or set CHROMIUM_PATH.`,
+    );
   }
 }
 
@@ -55,22 +57,35 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
 }
 
 /** Makes a fake-webcam MJPEG from a still image or a video, scaled and padded to width × height. */
-export function makeMjpeg(input: string, output: string, opts: { width?: number; height?: number; seconds?: number } = {}): string {
+export function makeMjpeg(
+  input: string,
+  output: string,
+  opts: { width?: number; height?: number; seconds?: number } = {},
+): string {
   const { width = 640, height = 480, seconds = 4 } = opts;
   const still = /\.(jpe?g|png)$/i.test(input);
   const fit = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`;
   execFileSync(
     'ffmpeg',
     [
-      '-v', 'error', '-y',
+      '-v',
+      'error',
+      '-y',
       ...(still ? ['-loop', '1'] : []),
-      '-i', input,
-      '-t', String(seconds),
-      '-r', '15',
-      '-vf', fit,
-      '-pix_fmt', 'yuvj420p',
-      '-q:v', '3',
-      '-f', 'mjpeg',
+      '-i',
+      input,
+      '-t',
+      String(seconds),
+      '-r',
+      '15',
+      '-vf',
+      fit,
+      '-pix_fmt',
+      'yuvj420p',
+      '-q:v',
+      '3',
+      '-f',
+      'mjpeg',
       output,
     ],
     { stdio: 'inherit' },

