@@ -9,7 +9,7 @@ import { ImageDecodeError } from '../src/core/errors';
 import type { FaceDetection } from '../src/core/types';
 import { MtcnnDetector } from '../src/detection';
 import { decodeImageFile, imageToTensor } from './lib/image-file';
-import { fileAssetReader, initNodeBackend, mtcnnModelDir, type NodeBackend } from './lib/node-tf';
+import { fileAssetReader, initNodeBackend, mtcnnModelDir } from './lib/node-tf';
 
 const USAGE = `usage: npm run -s detect -- [--backend wasm|cpu] [--min-face N] [--max-input N] [--json] <image>...
   --backend    tfjs backend (default wasm)
@@ -78,7 +78,7 @@ async function main(): Promise<number> {
   // tfjs and its backends talk on console.log; in JSON mode stdout belongs to the result alone.
   const log = console.log;
   if (values.json) console.log = (...args: unknown[]) => console.error(...args);
-  await initNodeBackend(values.backend as NodeBackend);
+  await initNodeBackend(values.backend);
   const detector = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir), { minFaceSize, maxInputSize });
   console.log = log;
 

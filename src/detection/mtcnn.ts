@@ -22,12 +22,6 @@ import { nonMaxSuppression } from './nms';
 import { resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } from './options';
 import { computePyramid } from './pyramid';
 
-/**
- * Crops are sampled at this many times the nets' input size and then averaged down, which stands in for
- * the area interpolation the original resized its crops with (plain bilinear sampling aliases).
- */
-const CROP_SUPERSAMPLING = 2;
-
 export class MtcnnDetector {
   private params: MtcnnParams | null;
 
@@ -228,20 +222,22 @@ function prepareImage(frame: tf.Tensor3D, maxInputSize: number): { image: tf.Ten
   return { image, sx: w / tw, sy: h / th };
 }
 
-/** Crops every box from the image at `size`×`size` (supersampled, then averaged), as one batch. */
+/**
+ * Crops every box from the image at `size`×`size`, as one batch. The original resized its crops with area
+ * interpolation; bilinear sampling stands in for it: sampling at twice the size and averaging down (closer
+ * to area) found the same dlib faces (42 of 43) and cost about 20 ms more a frame on wasm.
+ */
 function cropBoxes(image: tf.Tensor4D, boxes: readonly Candidate[], size: number): tf.Tensor4D {
   const [, height, width] = image.shape;
-  const sampled = size * CROP_SUPERSAMPLING;
-  const windows = boxes.flatMap((b) => cropWindow(b, sampled, height, width));
-  const crops = tf.image.cropAndResize(
+  const windows = boxes.flatMap((b) => cropWindow(b, size, height, width));
+  return tf.image.cropAndResize(
     image,
     tf.tensor2d(windows, [boxes.length, 4]),
     tf.zeros<tf.Rank.R1>([boxes.length], 'int32'),
-    [sampled, sampled],
+    [size, size],
     'bilinear',
     0,
   );
-  return CROP_SUPERSAMPLING > 1 ? tf.avgPool(crops, CROP_SUPERSAMPLING, CROP_SUPERSAMPLING, 'valid') : crops;
 }
 
 async function readAndDispose(t: tf.Tensor): Promise<Float32Array> {

@@ -14,6 +14,8 @@ export interface LiveFrameResult {
   readonly ms: number;
   /** Frames per second over the last few frames. */
   readonly fps: number;
+  /** The tfjs backend this frame ran on (`tf.getBackend()`). */
+  readonly backend: string;
 }
 
 export interface LiveDetection {
@@ -53,7 +55,14 @@ export function startLiveDetection(
     while (recent.length > 10) recent.shift();
     const fps = recent.length > 1 ? ((recent.length - 1) * 1000) / (now - recent[0]!) : 0;
     if (!running) return;
-    onFrame({ faces, width: video.videoWidth, height: video.videoHeight, ms: now - started, fps });
+    onFrame({
+      faces,
+      width: video.videoWidth,
+      height: video.videoHeight,
+      ms: now - started,
+      fps,
+      backend: tf.getBackend(),
+    });
     requestAnimationFrame(() => void step());
   };
   requestAnimationFrame(() => void step());

@@ -32,14 +32,15 @@ function prepareWasm(): void {
 }
 
 /** The GPU behind WebGL, or null where WebGL2 is missing. */
-export function probeWebgl(): { renderer: string; software: boolean } | null {
+export function probeWebgl(): { renderer: string; software: boolean; shortName: string } | null {
   const canvas = document.createElement('canvas');
   const gl = canvas.getContext('webgl2');
   if (!gl) return null;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = String(info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : gl.getParameter(gl.RENDERER));
   gl.getExtension('WEBGL_lose_context')?.loseContext();
-  return { renderer, software: /swiftshader|llvmpipe|software|basic render/i.test(renderer) };
+  const software = /swiftshader|llvmpipe|softpipe|software|basic render/i.exec(renderer);
+  return { renderer, software: software !== null, shortName: software ? software[0] : renderer };
 }
 
 async function trySet(name: BackendName): Promise<boolean> {
@@ -65,7 +66,7 @@ export async function selectBackend(preference: BackendPreference = 'auto'): Pro
     const gl = probeWebgl();
     if (!gl) note = 'WebGL is not available in this browser, so faces are found with WebAssembly on the CPU.';
     else if (gl.software) {
-      note = `WebGL runs in software here (${gl.renderer}), so WebAssembly on the CPU is used: it is faster.`;
+      note = `WebGL runs in software on this computer (${gl.shortName}), so WebAssembly is used: it is faster here.`;
     }
     order.push(...(gl && !gl.software ? (['webgl', 'wasm', 'cpu'] as const) : (['wasm', 'webgl', 'cpu'] as const)));
   } else {

