@@ -51,30 +51,29 @@ async function benchNode(frames: BenchFrame[]): Promise<BenchRow[]> {
     ImageData: ImageData,
     createCanvasElement: () => new Canvas(1, 1) as unknown as HTMLCanvasElement,
   });
-  const canvases = frames.map((f) => {
+  const toCanvas = (f: BenchFrame, swapRedBlue: boolean): Canvas => {
     const c = new Canvas(f.width, f.height);
     const rgba = new Uint8ClampedArray(f.width * f.height * 4);
     for (let i = 0; i < f.width * f.height; i++) {
-      rgba.set([f.data[i * 3]!, f.data[i * 3 + 1]!, f.data[i * 3 + 2]!, 255], i * 4);
+      const [r, g, b] = [f.data[i * 3]!, f.data[i * 3 + 1]!, f.data[i * 3 + 2]!];
+      rgba.set(swapRedBlue ? [b, g, r, 255] : [r, g, b, 255], i * 4);
     }
     c.getContext('2d').putImageData(new ImageData(rgba, f.width, f.height), 0, 0);
     return c;
-  });
+  };
+  const canvases = frames.map((f) => toCanvas(f, false));
+  // face-api.js swaps red and blue before its nets; fed swapped pixels, its nets see RGB as the weights want.
+  const swapped = frames.map((f) => toCanvas(f, true));
   const tensors = frames.map((f) => tf.tensor3d(f.data, [f.height, f.width, 3], 'int32'));
   const ours = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
   const theirs = new Mtcnn();
   const weights = faceapiWeightMap();
   theirs.loadFromWeightMap(weights);
   try {
-    return await runDetectBench({
-      environment: 'Node',
-      backend: tf.getBackend(),
-      frames: frames.length,
-      reps,
-      minFaceSizes,
-      ours: async (i, minFaceSize) => (await ours.detectFaces(tensors[i]!, { minFaceSize })).map((f) => f.box),
-      theirs: async (i, minFaceSize) => {
-        const found = await theirs.forward(canvases[i] as unknown as HTMLCanvasElement, {
+    const faceapi =
+      (input: Canvas[]) =>
+      async (i: number, minFaceSize: number): Promise<Box[]> => {
+        const found = await theirs.forward(input[i] as unknown as HTMLCanvasElement, {
           minFaceSize,
           scaleFactor: 0.709,
           scoreThresholds: [0.6, 0.7, 0.7],
@@ -83,7 +82,21 @@ async function benchNode(frames: BenchFrame[]): Promise<BenchRow[]> {
           const b = r.detection.box;
           return { x: b.x, y: b.y, width: b.width, height: b.height };
         });
-      },
+      };
+    return await runDetectBench({
+      environment: 'Node',
+      backend: tf.getBackend(),
+      frames: frames.length,
+      reps,
+      minFaceSizes,
+      implementations: [
+        {
+          name: 'ours',
+          detect: async (i, minFaceSize) => (await ours.detectFaces(tensors[i]!, { minFaceSize })).map((f) => f.box),
+        },
+        { name: 'face-api.js Mtcnn', detect: faceapi(canvases) },
+        { name: 'face-api.js Mtcnn fed RGB', detect: faceapi(swapped) },
+      ],
       log,
     });
   } finally {

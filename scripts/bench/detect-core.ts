@@ -1,16 +1,26 @@
 /**
- * The measuring half of `npm run bench:detect`, shared by Node and the browser page: both detectors on the
- * same frames, the same backend, in one process, alternating so that neither gets a warmer machine.
+ * The measuring half of `npm run bench:detect`, shared by Node and the browser page: every detector on the
+ * same frames and backend, in one process, taking turns frame by frame so that none gets a warmer machine.
  */
 import { matchBoxes, squareAboutCentre } from '../../src/core/geometry';
 import type { Box } from '../../src/core/types';
 
 export type DetectFn = (frameIndex: number, minFaceSize: number) => Promise<Box[]>;
 
+export interface Implementation {
+  readonly name: string;
+  readonly detect: DetectFn;
+}
+
 export interface ImplStats {
   readonly name: string;
   readonly medianMs: number;
   readonly faces: number;
+  /** Mean IoU with the first implementation's boxes (both squared about their centres), pairs with IoU ≥ 0.3. */
+  readonly meanIou: number;
+  readonly matched: number;
+  /** This implementation's median time over the first one's. */
+  readonly timeRatio: number;
 }
 
 export interface BenchRow {
@@ -19,13 +29,7 @@ export interface BenchRow {
   readonly minFaceSize: number;
   readonly frames: number;
   readonly reps: number;
-  readonly ours: ImplStats;
-  readonly theirs: ImplStats;
-  /** Mean IoU of our boxes, squared about their centres, with face-api.js's (square) boxes, IoU ≥ 0.3 pairs. */
-  readonly meanIou: number;
-  readonly matched: number;
-  /** face-api.js's median time over ours. */
-  readonly speedup: number;
+  readonly results: readonly ImplStats[];
 }
 
 export interface BenchInput {
@@ -34,8 +38,8 @@ export interface BenchInput {
   readonly frames: number;
   readonly reps: number;
   readonly minFaceSizes: readonly number[];
-  readonly ours: DetectFn;
-  readonly theirs: DetectFn;
+  /** The first is the reference the others are compared with. */
+  readonly implementations: readonly Implementation[];
   readonly log?: (line: string) => void;
 }
 
@@ -46,43 +50,48 @@ export function median(values: readonly number[]): number {
 }
 
 export async function runDetectBench(input: BenchInput): Promise<BenchRow[]> {
+  const impls = input.implementations;
   const rows: BenchRow[] = [];
   for (const minFaceSize of input.minFaceSizes) {
-    // One untimed pass each: shader compilation, caches, lazy set-up.
-    await input.ours(0, minFaceSize);
-    await input.theirs(0, minFaceSize);
-    const times = { ours: [] as number[], theirs: [] as number[] };
-    const boxes = { ours: [] as Box[][], theirs: [] as Box[][] };
+    // One untimed frame each first: shader compilation, caches, lazy set-up.
+    for (const impl of impls) await impl.detect(0, minFaceSize);
+    const times = impls.map(() => [] as number[]);
+    const boxes = impls.map(() => [] as Box[][]);
     for (let rep = 0; rep < input.reps; rep++) {
       for (let f = 0; f < input.frames; f++) {
-        for (const which of rep % 2 === 0 ? (['ours', 'theirs'] as const) : (['theirs', 'ours'] as const)) {
+        const order = impls.map((_, i) => i);
+        if (rep % 2 === 1) order.reverse();
+        for (const i of order) {
           const started = performance.now();
-          const found = await input[which](f, minFaceSize);
-          times[which].push(performance.now() - started);
-          if (rep === 0) boxes[which][f] = found;
+          const found = await impls[i]!.detect(f, minFaceSize);
+          times[i]!.push(performance.now() - started);
+          if (rep === 0) boxes[i]![f] = found.map(squareAboutCentre);
         }
       }
       input.log?.(`  ${input.environment} ${input.backend} min face ${minFaceSize}: rep ${rep + 1}/${input.reps} done`);
     }
-    const ious: number[] = [];
-    for (let f = 0; f < input.frames; f++) {
-      const m = matchBoxes(boxes.ours[f]!.map(squareAboutCentre), boxes.theirs[f]!, 0.3);
-      ious.push(...m.map((x) => x.iou));
-    }
-    const count = (b: Box[][]): number => b.reduce((n, x) => n + x.length, 0);
-    const ours = { name: 'ours', medianMs: median(times.ours), faces: count(boxes.ours) };
-    const theirs = { name: 'face-api.js Mtcnn', medianMs: median(times.theirs), faces: count(boxes.theirs) };
+    const reference = median(times[0]!);
+    const results = impls.map((impl, i): ImplStats => {
+      const ious: number[] = [];
+      for (let f = 0; f < input.frames; f++) {
+        ious.push(...matchBoxes(boxes[0]![f]!, boxes[i]![f]!, 0.3).map((m) => m.iou));
+      }
+      return {
+        name: impl.name,
+        medianMs: median(times[i]!),
+        faces: boxes[i]!.reduce((n, b) => n + b.length, 0),
+        meanIou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 0,
+        matched: ious.length,
+        timeRatio: median(times[i]!) / reference,
+      };
+    });
     rows.push({
       environment: input.environment,
       backend: input.backend,
       minFaceSize,
       frames: input.frames,
       reps: input.reps,
-      ours,
-      theirs,
-      meanIou: ious.length ? ious.reduce((a, b) => a + b, 0) / ious.length : 0,
-      matched: ious.length,
-      speedup: theirs.medianMs / ours.medianMs,
+      results,
     });
   }
   return rows;
@@ -90,12 +99,14 @@ export async function runDetectBench(input: BenchInput): Promise<BenchRow[]> {
 
 export function formatRows(rows: readonly BenchRow[]): string {
   const header =
-    '| where | backend | min face | face-api.js ms/frame | ours ms/frame | speed-up | faces (face-api.js / ours) | mean IoU (matched) |';
-  const rule = '|---|---|---:|---:|---:|---:|---:|---:|';
-  const lines = rows.map(
-    (r) =>
-      `| ${r.environment} | ${r.backend} | ${r.minFaceSize} | ${r.theirs.medianMs.toFixed(0)} | ${r.ours.medianMs.toFixed(0)} | ` +
-      `${r.speedup.toFixed(2)}× | ${r.theirs.faces} / ${r.ours.faces} | ${r.meanIou.toFixed(3)} (${r.matched}) |`,
+    '| where | backend | min face | implementation | ms/frame (median) | × our time | faces found | mean IoU with ours (pairs) |';
+  const rule = '|---|---|---:|---|---:|---:|---:|---:|';
+  const lines = rows.flatMap((r) =>
+    r.results.map(
+      (s, i) =>
+        `| ${r.environment} | ${r.backend} | ${r.minFaceSize} | ${s.name} | ${s.medianMs.toFixed(0)} | ` +
+        `${i === 0 ? '1' : s.timeRatio.toFixed(2)} | ${s.faces} | ${i === 0 ? '–' : `${s.meanIou.toFixed(3)} (${s.matched})`} |`,
+    ),
   );
   return [header, rule, ...lines].join('\n');
 }
