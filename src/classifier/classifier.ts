@@ -1,0 +1,359 @@
+/**
+ * Who is this face? A multi-class linear SVM (one-vs-rest) over embeddings, with Platt-calibrated
+ * probabilities, and an open-set rule: a face is "Unknown" unless its match score passes a threshold. The
+ * match score is the cosine similarity to the centre of the student the SVM picked, less half the
+ * similarity to the next-closest student's centre (a face that is close to everyone is no one's). The
+ * threshold comes from the enrolment itself: each student's faces are scored against the other students
+ * only (leave-one-student-out impostors), and the threshold accepts about 1% of those impostors.
+ *
+ * Plain numbers only: runs in the page, in a worker and in Node.
+ */
+import { ValidationError } from '../core/errors';
+import { fitPlatt, plattProbability, type PlattScaling } from './platt';
+import { seededRandom, shuffleInPlace } from './random';
+import { decisionValue, trainBinarySvm } from './svm';
+
+export const CLASSIFIER_FORMAT = 'face-classifier/1';
+
+export interface TrainingSample {
+  readonly label: string;
+  /** L2-normalised embedding. */
+  readonly embedding: Float32Array;
+}
+
+export interface TrainOptions {
+  /** The embedding model the samples come from; stored, and checked at prediction time. */
+  readonly modelId: string;
+  /** Costs tried by cross-validation when every student has at least 3 samples. Defaults to [0.1, 1, 10]. */
+  readonly costs?: readonly number[];
+  /** Cost used when there is too little data to cross-validate. Defaults to 1. */
+  readonly defaultCost?: number;
+  /** Share of impostors the threshold may accept. Defaults to 0.01. */
+  readonly targetFalseAccept?: number;
+  /** Threshold used when it cannot be measured (a single student). Defaults to 0.5. */
+  readonly fallbackThreshold?: number;
+  /** Stopping tolerance of the SVM solver. Defaults to 0.1, LIBLINEAR's default for this solver. */
+  readonly tolerance?: number;
+  /** Defaults to 1. */
+  readonly seed?: number;
+  /** Called with 0..1 as training goes. */
+  readonly onProgress?: (fraction: number) => void;
+}
+
+export interface ClassifierSnapshot {
+  readonly format: typeof CLASSIFIER_FORMAT;
+  readonly modelId: string;
+  readonly dimension: number;
+  readonly classes: readonly string[];
+  /** One weight vector a class (empty where there is a single class). */
+  readonly weights: readonly (readonly number[])[];
+  readonly biases: readonly number[];
+  readonly platt: readonly PlattScaling[];
+  /** Normalised mean embedding of each class. */
+  readonly centroids: readonly (readonly number[])[];
+  /** Match score (see the file comment) below which a face is "Unknown". */
+  readonly threshold: number;
+  /** Weight of the next-closest centre in the match score. */
+  readonly rivalWeight: number;
+  readonly thresholdSource: 'leave-one-student-out' | 'fallback';
+  readonly cost: number;
+  readonly sampleCounts: Readonly<Record<string, number>>;
+  readonly trainedAt: string;
+}
+
+export interface Prediction {
+  /** The student, or null for "Unknown". */
+  readonly label: string | null;
+  /** The best-matching student even when the face is "Unknown". */
+  readonly nearest: string;
+  /** Calibrated probability that the face is `nearest` (1 with a single student). */
+  readonly probability: number;
+  /** Cosine similarity to `nearest`'s centre. */
+  readonly similarity: number;
+  /** The open-set match score compared with the threshold. */
+  readonly score: number;
+}
+
+/** Weight of the next-closest student's centre in the match score. */
+export const RIVAL_WEIGHT = 0.5;
+
+/** Best and second-best of `sims`, leaving out index `skip`. */
+function topTwo(sims: ArrayLike<number>, skip: number): [number, number, number] {
+  let first = -Infinity;
+  let second = -Infinity;
+  let arg = -1;
+  for (let c = 0; c < sims.length; c++) {
+    if (c === skip) continue;
+    const v = sims[c]!;
+    if (v > first) {
+      second = first;
+      first = v;
+      arg = c;
+    } else if (v > second) second = v;
+  }
+  return [first, second, arg];
+}
+
+function checkEmbedding(e: Float32Array, dimension: number, what: string): void {
+  if (e.length !== dimension) {
+    throw new ValidationError(`${what} has ${e.length} values where ${dimension} are expected.`, {
+      embedding: 'wrong length',
+    });
+  }
+  for (let k = 0; k < e.length; k++) {
+    if (!Number.isFinite(e[k])) {
+      throw new ValidationError(`${what} contains a value that is not a finite number; take that photo again.`, {
+        embedding: 'not finite',
+      });
+    }
+  }
+}
+
+function dot(a: ArrayLike<number>, b: ArrayLike<number>, bOffset = 0): number {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[bOffset + k]!;
+  return s;
+}
+
+function normalised(v: Float64Array): number[] {
+  const n = Math.sqrt(dot(v, v)) || 1;
+  return Array.from(v, (x) => x / n);
+}
+
+/** Value at quantile q (0..1) of the values, linear between order statistics. */
+export function quantile(values: readonly number[], q: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const at = (s.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return s[lo]! + (s[hi]! - s[lo]!) * (at - lo);
+}
+
+interface Matrix {
+  readonly x: Float32Array;
+  readonly n: number;
+  readonly d: number;
+  readonly labels: Int32Array;
+}
+
+function trainOneVsRest(
+  m: Matrix,
+  rows: readonly number[],
+  classes: number,
+  cost: number,
+  tolerance: number,
+  seed: number,
+) {
+  const x = new Float32Array(rows.length * m.d);
+  rows.forEach((r, i) => x.set(m.x.subarray(r * m.d, (r + 1) * m.d), i * m.d));
+  const y = new Int8Array(rows.length);
+  return Array.from({ length: classes }, (_, c) => {
+    rows.forEach((r, i) => (y[i] = m.labels[r] === c ? 1 : -1));
+    return trainBinarySvm(x, rows.length, m.d, y, { C: cost, tolerance, seed: seed + c });
+  });
+}
+
+/** Stratified folds: each class's rows dealt round-robin after a seeded shuffle. */
+function stratifiedFolds(m: Matrix, classes: number, k: number, seed: number): number[][] {
+  const random = seededRandom(seed);
+  const folds: number[][] = Array.from({ length: k }, () => []);
+  for (let c = 0; c < classes; c++) {
+    const rows: number[] = [];
+    for (let r = 0; r < m.n; r++) if (m.labels[r] === c) rows.push(r);
+    shuffleInPlace(rows, random).forEach((r, i) => folds[i % k]!.push(r));
+  }
+  return folds;
+}
+
+/**
+ * Trains on the samples (at least one student). Throws `ValidationError` for no samples or for an
+ * embedding of the wrong length or with non-finite values.
+ */
+export function trainClassifier(samples: readonly TrainingSample[], options: TrainOptions): ClassifierSnapshot {
+  if (samples.length === 0) {
+    throw new ValidationError('Nobody is enrolled yet: take photos of at least one student before training.');
+  }
+  const d = samples[0]!.embedding.length;
+  samples.forEach((s, i) => checkEmbedding(s.embedding, d, `Sample ${i + 1} (${s.label})`));
+  const seed = options.seed ?? 1;
+  const classes = [...new Set(samples.map((s) => s.label))].sort();
+  const index = new Map(classes.map((c, i) => [c, i]));
+  const m: Matrix = {
+    x: new Float32Array(samples.length * d),
+    n: samples.length,
+    d,
+    labels: Int32Array.from(samples, (s) => index.get(s.label)!),
+  };
+  samples.forEach((s, i) => m.x.set(s.embedding, i * d));
+  const counts = classes.map((_, c) => m.labels.filter((l) => l === c).length);
+  const sampleCounts = Object.fromEntries(classes.map((c, i) => [c, counts[i]!]));
+  const progress = options.onProgress ?? (() => undefined);
+
+  // Class centres, and each class's centre without one student's data for the impostor scores.
+  const sums = classes.map(() => new Float64Array(d));
+  for (let r = 0; r < m.n; r++) {
+    const sum = sums[m.labels[r]!]!;
+    for (let k = 0; k < d; k++) sum[k] = sum[k]! + m.x[r * d + k]!;
+  }
+  const centroids = sums.map(normalised);
+
+  const common = {
+    format: CLASSIFIER_FORMAT,
+    modelId: options.modelId,
+    dimension: d,
+    classes,
+    centroids,
+    sampleCounts,
+    trainedAt: new Date().toISOString(),
+  } as const;
+
+  if (classes.length === 1) {
+    progress(1);
+    return {
+      ...common,
+      weights: [[]],
+      biases: [0],
+      platt: [{ A: 0, B: 0 }],
+      threshold: options.fallbackThreshold ?? 0.5,
+      rivalWeight: 0,
+      thresholdSource: 'fallback',
+      cost: options.defaultCost ?? 1,
+    };
+  }
+
+  // Leave-one-student-out impostors: each face scored as if its own student were not enrolled.
+  const impostor: number[] = [];
+  const sims = new Float64Array(classes.length);
+  for (let r = 0; r < m.n; r++) {
+    for (let c = 0; c < classes.length; c++) sims[c] = dot(centroids[c]!, m.x, r * d);
+    const [first, second] = topTwo(sims, m.labels[r]!);
+    impostor.push(first - RIVAL_WEIGHT * (Number.isFinite(second) ? second : 0));
+  }
+  const threshold = quantile(impostor, 1 - (options.targetFalseAccept ?? 0.01));
+
+  // Cost by k-fold cross-validation, and out-of-fold decision values for Platt scaling.
+  const minCount = Math.min(...counts);
+  const costs = minCount >= 3 ? (options.costs ?? [0.1, 1, 10]) : [options.defaultCost ?? 1];
+  const k = Math.max(2, Math.min(3, minCount));
+  const tolerance = options.tolerance ?? 0.1;
+  const folds = stratifiedFolds(m, classes.length, k, seed);
+  const all = Array.from({ length: m.n }, (_, r) => r);
+  let best = { cost: costs[0]!, correct: -1, decisions: new Float64Array(0) };
+  const steps = costs.length * k + 1;
+  let done = 0;
+  for (const cost of costs) {
+    const decisions = new Float64Array(m.n * classes.length);
+    let correct = 0;
+    for (const fold of folds) {
+      const held = new Set(fold);
+      const models = trainOneVsRest(
+        m,
+        all.filter((r) => !held.has(r)),
+        classes.length,
+        cost,
+        tolerance,
+        seed,
+      );
+      for (const r of fold) {
+        let arg = 0;
+        models.forEach((svm, c) => {
+          const f = decisionValue(svm, m.x, r * d);
+          decisions[r * classes.length + c] = f;
+          if (f > decisions[r * classes.length + arg]!) arg = c;
+        });
+        if (arg === m.labels[r]) correct++;
+      }
+      progress(++done / steps);
+    }
+    if (correct > best.correct) best = { cost, correct, decisions };
+  }
+  const platt = classes.map((_, c) =>
+    fitPlatt(
+      Array.from({ length: m.n }, (_, r) => best.decisions[r * classes.length + c]!),
+      Array.from({ length: m.n }, (_, r) => m.labels[r] === c),
+    ),
+  );
+  const models = trainOneVsRest(m, all, classes.length, best.cost, tolerance, seed);
+  progress(1);
+  return {
+    ...common,
+    weights: models.map((svm) => Array.from(svm.weights)),
+    biases: models.map((svm) => svm.bias),
+    platt,
+    threshold,
+    rivalWeight: RIVAL_WEIGHT,
+    thresholdSource: 'leave-one-student-out',
+    cost: best.cost,
+  };
+}
+
+/** Classifies one embedding. Throws `ValidationError` when it does not fit the classifier. */
+export function predict(snapshot: ClassifierSnapshot, embedding: Float32Array, modelId?: string): Prediction {
+  if (modelId !== undefined && modelId !== snapshot.modelId) {
+    throw new ValidationError(
+      `This classifier was trained on "${snapshot.modelId}" embeddings, not "${modelId}": train again after changing the model.`,
+      { model: 'mismatch' },
+    );
+  }
+  checkEmbedding(embedding, snapshot.dimension, 'The face embedding');
+  let arg = 0;
+  let probability = 1;
+  if (snapshot.classes.length > 1) {
+    let bestF = -Infinity;
+    snapshot.weights.forEach((w, c) => {
+      const f = dot(w, embedding) + snapshot.biases[c]!;
+      if (f > bestF) {
+        bestF = f;
+        arg = c;
+      }
+    });
+    probability = plattProbability(snapshot.platt[arg]!, bestF);
+  }
+  const sims = snapshot.centroids.map((c) => dot(c, embedding));
+  const similarity = sims[arg]!;
+  const [rival] = topTwo(sims, arg);
+  const score = similarity - snapshot.rivalWeight * (Number.isFinite(rival) ? rival : 0);
+  const nearest = snapshot.classes[arg]!;
+  return { label: score >= snapshot.threshold ? nearest : null, nearest, probability, similarity, score };
+}
+
+export function serializeClassifier(snapshot: ClassifierSnapshot): string {
+  return JSON.stringify(snapshot);
+}
+
+/** Parses a stored classifier; a foreign, damaged or other-model file gives a `ValidationError` asking to retrain. */
+export function deserializeClassifier(
+  json: string,
+  expected?: { modelId: string; dimension: number },
+): ClassifierSnapshot {
+  let s: ClassifierSnapshot;
+  try {
+    s = JSON.parse(json) as ClassifierSnapshot;
+  } catch {
+    throw new ValidationError('The stored classifier is damaged: train again.', { classifier: 'not JSON' });
+  }
+  const n = s?.classes?.length ?? 0;
+  const sane =
+    s?.format === CLASSIFIER_FORMAT &&
+    n > 0 &&
+    s.centroids?.length === n &&
+    s.weights?.length === n &&
+    s.biases?.length === n &&
+    s.platt?.length === n &&
+    s.centroids.every((c) => c.length === s.dimension) &&
+    (n === 1 || s.weights.every((w) => w.length === s.dimension)) &&
+    Number.isFinite(s.threshold) &&
+    Number.isFinite(s.rivalWeight);
+  if (!sane)
+    throw new ValidationError('The stored classifier is not one this app wrote, or is damaged: train again.', {
+      classifier: 'format',
+    });
+  if (expected && (expected.modelId !== s.modelId || expected.dimension !== s.dimension)) {
+    throw new ValidationError(
+      `The stored classifier was trained on "${s.modelId}" (${s.dimension} values), but the app now uses "${expected.modelId}" (${expected.dimension}): train again.`,
+      { classifier: 'model mismatch' },
+    );
+  }
+  return s;
+}

@@ -1,0 +1,56 @@
+/** Descriptors of the face-embedding models the app knows, and how each wants its input. */
+
+export type PixelScaling = '0..255' | '0..1' | '-1..1' | 'prewhiten';
+
+export interface EmbeddingModelDescriptor {
+  /** Stable id, stored with every embedding and classifier. */
+  readonly id: string;
+  readonly label: string;
+  /** Where the weights come from (package, version, file) and their licence. */
+  readonly source: string;
+  /** Folder under `public/models/`. */
+  readonly folder: string;
+  /** The model.json inside `folder`. */
+  readonly modelFile: string;
+  /** Square input side in pixels. */
+  readonly inputSize: number;
+  readonly pixels: PixelScaling;
+  /** Name of the graph input to feed the face batch to. */
+  readonly inputName: string;
+  /** Name of the output node that holds the embedding. */
+  readonly outputName: string;
+  readonly dimension: number;
+  /**
+   * How the face is cut out: a five-point similarity alignment to the ArcFace template zoomed by `zoom`
+   * (below 1: looser crop).
+   */
+  readonly crop: { readonly method: 'aligned'; readonly zoom: number };
+}
+
+/**
+ * HSE FaceRes (VGGFace2-trained, MobileNet-based), converted by the Human project: 224×224 RGB fed
+ * 0..255, 1,024-d descriptor from `global_pooling/Mean` (the graph also has age and gender heads).
+ */
+export const FACERES: EmbeddingModelDescriptor = {
+  id: 'faceres',
+  label: 'FaceRes (HSE, 1,024-d)',
+  source: 'npm @vladmandic/human@3.3.6 models/faceres.json + faceres.bin (MIT package)',
+  folder: 'faceres',
+  modelFile: 'faceres.json',
+  inputSize: 224,
+  pixels: '0..255',
+  inputName: 'input_1',
+  outputName: 'global_pooling/Mean',
+  dimension: 1024,
+  crop: { method: 'aligned', zoom: 1 },
+};
+
+export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [FACERES];
+export const DEFAULT_EMBEDDING_MODEL = FACERES;
+
+export function embeddingModelById(id: string): EmbeddingModelDescriptor {
+  const found = EMBEDDING_MODELS.find((m) => m.id === id);
+  if (!found)
+    throw new RangeError(`Unknown embedding model "${id}"; known: ${EMBEDDING_MODELS.map((m) => m.id).join(', ')}.`);
+  return found;
+}

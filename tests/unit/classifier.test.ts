@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { ValidationError } from '../../src/core/errors';
+import {
+  deserializeClassifier,
+  predict,
+  quantile,
+  serializeClassifier,
+  trainClassifier,
+  type TrainingSample,
+} from '../../src/classifier/classifier';
+import { fitPlatt, plattProbability } from '../../src/classifier/platt';
+import { seededRandom } from '../../src/classifier/random';
+import { decisionValue, trainBinarySvm } from '../../src/classifier/svm';
+
+describe('trainBinarySvm (dual coordinate descent)', () => {
+  it('solves a two-point problem by hand: w = 4C / (1 + 4C), b = 0', () => {
+    // min ½(w² + b²) + C Σ max(0, 1 − y(w·x + b))² at x = ±1, y = ±1: by symmetry b = 0 and
+    // w − 4C(1 − w) = 0. (The bias is a regularised extra feature, as in LIBLINEAR.)
+    for (const C of [0.25, 1, 4]) {
+      const svm = trainBinarySvm(Float32Array.from([1, 0, -1, 0]), 2, 2, Int8Array.from([1, -1]), {
+        C,
+        tolerance: 1e-9,
+      });
+      expect(svm.weights[0]).toBeCloseTo((4 * C) / (1 + 4 * C), 6);
+      expect(svm.weights[1]).toBeCloseTo(0, 9);
+      expect(svm.bias).toBeCloseTo(0, 6);
+    }
+  });
+
+  it('separates two clouds and is deterministic for a seed', () => {
+    const random = seededRandom(7);
+    const n = 200;
+    const d = 5;
+    const x = new Float32Array(n * d);
+    const y = new Int8Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i % 2 ? 1 : -1;
+      for (let k = 0; k < d; k++) x[i * d + k] = random() - 0.5 + (k === 0 ? y[i]! * 1.5 : 0);
+    }
+    const a = trainBinarySvm(x, n, d, y, { seed: 3 });
+    const b = trainBinarySvm(x, n, d, y, { seed: 3 });
+    expect(Array.from(a.weights)).toEqual(Array.from(b.weights));
+    let correct = 0;
+    for (let i = 0; i < n; i++) if (Math.sign(decisionValue(a, x, i * d)) === y[i]) correct++;
+    expect(correct).toBe(n);
+  });
+});
+
+describe('fitPlatt', () => {
+  it('gives a falling sigmoid for positives with high decision values, centred for symmetric data', () => {
+    const f = [-3, -2, -1.5, -1, -0.2, 0.2, 1, 1.5, 2, 3];
+    const pos = f.map((v) => v > 0);
+    pos[4] = true; // some overlap keeps the fit finite
+    pos[5] = false;
+    const p = fitPlatt(f, pos);
+    expect(p.A).toBeLessThan(0);
+    expect(Math.abs(p.B)).toBeLessThan(0.2);
+    expect(plattProbability(p, 3)).toBeGreaterThan(0.8);
+    expect(plattProbability(p, -3)).toBeLessThan(0.2);
+    expect(plattProbability(p, 0)).toBeCloseTo(1 / (1 + Math.exp(p.B)), 12);
+  });
+});
+
+describe('quantile', () => {
+  it('interpolates between order statistics', () => {
+    expect(quantile([4, 1, 3, 2, 5], 0.5)).toBe(3);
+    expect(quantile([0, 10], 0.99)).toBeCloseTo(9.9, 12);
+  });
+});
+
+/** `classes` clusters of unit vectors in `d` dimensions, `per` samples each, plus extra draws for probes. */
+function clusters(classes: number, per: number, d: number, seed: number, spread = 0.35) {
+  const random = seededRandom(seed);
+  const unit = (v: number[]): Float32Array => {
+    const n = Math.hypot(...v);
+    return Float32Array.from(v, (x) => x / n);
+  };
+  const centres = Array.from({ length: classes }, () => unit(Array.from({ length: d }, () => random() * 2 - 1)));
+  const draw = (c: number): Float32Array => unit(Array.from(centres[c]!, (x) => x + (random() * 2 - 1) * spread));
+  const samples: TrainingSample[] = [];
+  for (let c = 0; c < classes; c++)
+    for (let i = 0; i < per; i++) samples.push({ label: `student-${c}`, embedding: draw(c) });
+  return { samples, draw, stranger: () => unit(Array.from({ length: d }, () => random() * 2 - 1)) };
+}
+
+describe('trainClassifier and predict', () => {
+  const data = clusters(6, 8, 64, 11);
+  const model = trainClassifier(data.samples, { modelId: 'test-model', seed: 5 });
+
+  it('recognises new faces of enrolled students with a probability', () => {
+    let correct = 0;
+    for (let c = 0; c < 6; c++) {
+      for (let i = 0; i < 10; i++) {
+        const p = predict(model, data.draw(c), 'test-model');
+        if (p.label === `student-${c}`) correct++;
+        expect(p.probability).toBeGreaterThanOrEqual(0);
+        expect(p.probability).toBeLessThanOrEqual(1);
+      }
+    }
+    expect(correct).toBeGreaterThanOrEqual(57);
+    expect(model.thresholdSource).toBe('leave-one-student-out');
+    expect(model.classes).toEqual(['student-0', 'student-1', 'student-2', 'student-3', 'student-4', 'student-5']);
+    expect(model.sampleCounts['student-3']).toBe(8);
+  });
+
+  it('calls strangers "Unknown"', () => {
+    const unknown = Array.from({ length: 50 }, () => predict(model, data.stranger()).label).filter((l) => l === null);
+    expect(unknown.length).toBeGreaterThanOrEqual(48);
+  });
+
+  it('is deterministic for a seed', () => {
+    expect(trainClassifier(data.samples, { modelId: 'test-model', seed: 5 }).weights).toEqual(model.weights);
+  });
+
+  it('reports progress up to 1', () => {
+    const seen: number[] = [];
+    trainClassifier(data.samples, { modelId: 'm', onProgress: (f) => seen.push(f) });
+    expect(seen.at(-1)).toBe(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+  });
+
+  it('survives a round trip through JSON and refuses another model', () => {
+    const back = deserializeClassifier(serializeClassifier(model), { modelId: 'test-model', dimension: 64 });
+    const probe = data.draw(2);
+    expect(predict(back, probe)).toEqual(predict(model, probe));
+    expect(() => deserializeClassifier(serializeClassifier(model), { modelId: 'other', dimension: 64 })).toThrow(
+      /train again/,
+    );
+    expect(() => deserializeClassifier('{"format":"x"}')).toThrow(ValidationError);
+    expect(() => deserializeClassifier('not json')).toThrow(/damaged/);
+    expect(() => predict(model, probe, 'other')).toThrow(/train again/);
+  });
+
+  it('works on similarity alone with a single student', () => {
+    const one = clusters(1, 5, 64, 3, 0.05);
+    const single = trainClassifier(one.samples, { modelId: 'm', fallbackThreshold: 0.6 });
+    expect(single.thresholdSource).toBe('fallback');
+    expect(predict(single, one.draw(0)).label).toBe('student-0');
+    expect(predict(single, one.stranger()).label).toBeNull();
+  });
+
+  it('says clearly that nobody is enrolled, and rejects broken embeddings', () => {
+    expect(() => trainClassifier([], { modelId: 'm' })).toThrow(/Nobody is enrolled/);
+    const bad = Float32Array.from({ length: 64 }, () => 0.1);
+    bad[7] = NaN;
+    expect(() => trainClassifier([...data.samples, { label: 'x', embedding: bad }], { modelId: 'm' })).toThrow(
+      ValidationError,
+    );
+    expect(() =>
+      predict(
+        model,
+        Float32Array.from({ length: 64 }, () => Infinity),
+      ),
+    ).toThrow(/finite/);
+    expect(() => predict(model, new Float32Array(32))).toThrow(/32 values where 64/);
+  });
+});
