@@ -51,15 +51,18 @@ interface Item {
 }
 
 function listIdentities(dir: string, role: (index: number, count: number) => Item['role']): Item[] {
-  return readdirSync(dir)
-    .filter((name) => statSync(join(dir, name)).isDirectory())
-    .sort()
-    .flatMap((identity) => {
-      const files = readdirSync(join(dir, identity))
-        .filter((f) => /\.(jpe?g|png)$/i.test(f))
-        .sort();
-      return files.map((f, i) => ({ identity, file: join(dir, identity, f), role: role(i, files.length) }));
-    });
+  return (
+    readdirSync(dir)
+      // Folders starting with _ or . hold other material (group photos, metadata), not an identity.
+      .filter((name) => !/^[_.]/.test(name) && statSync(join(dir, name)).isDirectory())
+      .sort()
+      .flatMap((identity) => {
+        const files = readdirSync(join(dir, identity))
+          .filter((f) => /\.(jpe?g|png)$/i.test(f))
+          .sort();
+        return files.map((f, i) => ({ identity, file: join(dir, identity, f), role: role(i, files.length) }));
+      })
+  );
 }
 
 /** The face nearest the image centre: identity datasets centre the person they are about. */

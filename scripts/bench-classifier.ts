@@ -1,0 +1,98 @@
+/**
+ * `npm run bench:classifier`: training time and accuracy of the classifier against the number of students
+ * (20 samples each), on real FaceRes embeddings of LFW (from `npm run eval -- --dump`) where given, and on
+ * synthetic students beyond that. A script that prints figures, not a test.
+ *
+ *   npm run bench:classifier -- [--embeddings lfw-embeddings.json] [--students 10,100] [--samples 20]
+ */
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { predict, trainClassifier, type TrainingSample } from '../src/classifier/classifier';
+import { seededRandom } from '../src/classifier/random';
+
+const { values: args } = parseArgs({
+  options: {
+    embeddings: { type: 'string' },
+    students: { type: 'string', default: '10,100' },
+    samples: { type: 'string', default: '20' },
+  },
+});
+const perStudent = Number(args.samples);
+const dimension = 1024;
+const random = seededRandom(42);
+
+function unit(v: Float32Array): Float32Array {
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+function randomUnit(): Float32Array {
+  return unit(Float32Array.from({ length: dimension }, () => random() * 2 - 1));
+}
+
+function mix(a: Float32Array, wa: number, b: Float32Array, wb: number): Float32Array {
+  return unit(a.map((v, k) => v * wa + b[k]! * wb));
+}
+
+/**
+ * A synthetic student shaped like real FaceRes data of LFW: the centres share a common "face" direction
+ * (cosine 0.75 to it, so about 0.55 between two students) and samples lie at cosine about 0.84 to their
+ * centre, the figures measured on the LFW embeddings.
+ */
+function syntheticStudent(name: string, count: number, common: Float32Array): TrainingSample[] {
+  const centre = mix(common, 0.75, randomUnit(), Math.sqrt(1 - 0.75 ** 2));
+  return Array.from({ length: count }, () => ({
+    label: name,
+    embedding: mix(centre, 0.84, randomUnit(), Math.sqrt(1 - 0.84 ** 2)),
+  }));
+}
+
+function realStudents(): Map<string, Float32Array[]> {
+  const byId = new Map<string, Float32Array[]>();
+  if (!args.embeddings) return byId;
+  const rows = JSON.parse(readFileSync(args.embeddings, 'utf8')) as {
+    identity: string;
+    role: string;
+    embedding: number[];
+  }[];
+  for (const r of rows) {
+    if (r.role === 'unknown') continue;
+    const list = byId.get(r.identity) ?? [];
+    list.push(Float32Array.from(r.embedding));
+    byId.set(r.identity, list);
+  }
+  return byId;
+}
+
+const real = realStudents();
+const allReal = [...real.values()].flat();
+const common = allReal.length
+  ? unit(Float32Array.from({ length: dimension }, (_, k) => allReal.reduce((sum, e) => sum + e[k]!, 0)))
+  : randomUnit();
+console.log(`| students | samples each | real students | train ms | held-out top-1 |`);
+console.log(`|---:|---:|---:|---:|---:|`);
+for (const students of args.students.split(',').map(Number)) {
+  const train: TrainingSample[] = [];
+  const test: TrainingSample[] = [];
+  let realUsed = 0;
+  for (const [id, list] of real) {
+    if (realUsed >= students || list.length < 4) continue;
+    realUsed++;
+    // Real people have fewer photos: half for training (up to `perStudent`), the rest held out.
+    const cut = Math.min(perStudent, Math.ceil(list.length / 2));
+    list.slice(0, cut).forEach((embedding) => train.push({ label: id, embedding }));
+    list.slice(cut).forEach((embedding) => test.push({ label: id, embedding }));
+  }
+  for (let s = realUsed; s < students; s++) {
+    const all = syntheticStudent(`synthetic-${s}`, perStudent + 5, common);
+    train.push(...all.slice(0, perStudent));
+    test.push(...all.slice(perStudent));
+  }
+  const started = performance.now();
+  const model = trainClassifier(train, { modelId: 'bench' });
+  const ms = performance.now() - started;
+  const correct = test.filter((t) => predict(model, t.embedding).nearest === t.label).length;
+  console.log(
+    `| ${students} | ${perStudent} | ${realUsed} | ${ms.toFixed(0)} | ${(correct / test.length).toFixed(3)} |`,
+  );
+}
