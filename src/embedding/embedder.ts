@@ -5,6 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import type { AssetReader } from '../core/assets';
+import { ModelLoadError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
 import { applySimilarity, fitSimilarity, scaledTemplate } from './align';
 import { loadCheckedGraphModel } from './graph-model';
@@ -27,7 +28,19 @@ export class FaceEmbedder {
 
   /** Loads the model files of `descriptor` through `read` (which points at the model's folder). */
   static async load(descriptor: EmbeddingModelDescriptor, read: AssetReader): Promise<FaceEmbedder> {
-    return new FaceEmbedder(await loadCheckedGraphModel(read, descriptor.modelFile), descriptor);
+    try {
+      return new FaceEmbedder(await loadCheckedGraphModel(read, descriptor.modelFile), descriptor);
+    } catch (error) {
+      if (descriptor.imported && error instanceof ModelLoadError && error.file === descriptor.modelFile) {
+        throw new ModelLoadError(
+          descriptor.modelFile,
+          `${descriptor.label} is not imported: convert it with tensorflowjs_converter (see the README) and put ` +
+            `the folder at public/models/${descriptor.folder}/, or import it in Settings.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    }
   }
 
   /**
@@ -35,7 +48,10 @@ export class FaceEmbedder {
    * (for thumbnails and quality checks as well as for embedding).
    */
   alignFaces(frame: tf.Tensor3D, faces: readonly FaceDetection[]): tf.Tensor4D {
-    return alignFaces(frame, faces, this.descriptor.inputSize, this.descriptor.crop.zoom);
+    const { crop, inputSize } = this.descriptor;
+    return crop.method === 'aligned'
+      ? alignFaces(frame, faces, inputSize, crop.zoom)
+      : marginCrops(frame, faces, inputSize, crop.margin);
   }
 
   /** One L2-normalised embedding a face, in the order given. [] for no faces. */
@@ -90,8 +106,11 @@ export class FaceEmbedder {
   }
 
   private run(model: GraphModel, crops: tf.Tensor4D): tf.Tensor2D {
-    const input = scalePixels(crops, this.descriptor.pixels);
-    const out = model.execute({ [this.descriptor.inputName]: input }, this.descriptor.outputName) as tf.Tensor;
+    const feeds: tf.NamedTensorMap = { [this.descriptor.inputName]: scalePixels(crops, this.descriptor.pixels) };
+    for (const [name, value] of Object.entries(this.descriptor.constantInputs ?? {})) {
+      feeds[name] = typeof value === 'boolean' ? tf.scalar(value, 'bool') : tf.scalar(value);
+    }
+    const out = model.execute(feeds, this.descriptor.outputName) as tf.Tensor;
     return tf.reshape(out, [crops.shape[0], -1]);
   }
 }
@@ -169,4 +188,39 @@ export function alignFaces(
       size,
     ]);
   });
+}
+
+/**
+ * FaceNet's crop (its `align_dataset_mtcnn.py` and the original app): the detection box grown by `margin`
+ * pixels in all, clipped to the frame, resized to `size`×`size`.
+ */
+export function marginCrops(
+  frame: tf.Tensor3D,
+  faces: readonly FaceDetection[],
+  size: number,
+  margin: number,
+): tf.Tensor4D {
+  const [height, width] = frame.shape;
+  const windows = faces.flatMap(({ box }) => {
+    const x1 = Math.max(box.x - margin / 2, 0);
+    const y1 = Math.max(box.y - margin / 2, 0);
+    const x2 = Math.min(box.x + box.width + margin / 2, width);
+    const y2 = Math.min(box.y + box.height + margin / 2, height);
+    return [
+      y1 / Math.max(height - 1, 1),
+      x1 / Math.max(width - 1, 1),
+      y2 / Math.max(height - 1, 1),
+      x2 / Math.max(width - 1, 1),
+    ];
+  });
+  return tf.tidy(() =>
+    tf.image.cropAndResize(
+      tf.expandDims<tf.Tensor4D>(tf.cast(frame, 'float32'), 0),
+      tf.tensor2d(windows, [faces.length, 4]),
+      tf.zeros<tf.Rank.R1>([faces.length], 'int32'),
+      [size, size],
+      'bilinear',
+      0,
+    ),
+  );
 }

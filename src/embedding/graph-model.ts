@@ -68,11 +68,14 @@ function parseJson<T>(data: ArrayBuffer, path: string): T {
  * GraphModel, signature included (some models lose named outputs without it).
  */
 export async function loadCheckedGraphModel(read: AssetReader, modelFile: string): Promise<GraphModel> {
+  // Models the app ships have checksums; a folder the teacher imported may not (a web server may then
+  // answer with some other page, which does not parse): such a folder is loaded unchecked.
   let checksums: Checksums | null = null;
   try {
-    checksums = parseJson<Checksums>(await read(CHECKSUMS_FILE), CHECKSUMS_FILE);
-  } catch (error) {
-    if (error instanceof ModelLoadError) throw error;
+    const parsed = JSON.parse(new TextDecoder().decode(await read(CHECKSUMS_FILE))) as Checksums;
+    if (parsed && typeof parsed.files === 'object') checksums = parsed;
+  } catch {
+    checksums = null;
   }
   const json = parseJson<ModelJson>(await readChecked(read, modelFile, checksums), modelFile);
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {

@@ -22,9 +22,15 @@ export interface EmbeddingModelDescriptor {
   readonly dimension: number;
   /**
    * How the face is cut out: a five-point similarity alignment to the ArcFace template zoomed by `zoom`
-   * (below 1: looser crop).
+   * (below 1: looser crop), or FaceNet's crop of the detection box grown by `margin` pixels in all
+   * (half on each side), clipped to the frame.
    */
-  readonly crop: { readonly method: 'aligned'; readonly zoom: number };
+  readonly crop:
+    { readonly method: 'aligned'; readonly zoom: number } | { readonly method: 'margin'; readonly margin: number };
+  /** Further graph inputs and the value each is fed (FaceNet: `phase_train` false). */
+  readonly constantInputs?: Readonly<Record<string, boolean | number>>;
+  /** True for models the teacher brings (imported), which are not shipped with the app. */
+  readonly imported?: boolean;
 }
 
 /**
@@ -45,7 +51,28 @@ export const FACERES: EmbeddingModelDescriptor = {
   crop: { method: 'aligned', zoom: 1 },
 };
 
-export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [FACERES];
+/**
+ * The original system's FaceNet (20180402-114759: Inception-ResNet-v1 trained on VGGFace2, 512-d, LFW
+ * 99.65%). Its weights cannot be downloaded here; whoever has the model converts it (README) and places the
+ * converted folder at `public/models/facenet/` before building, or imports it in the app.
+ */
+export const FACENET: EmbeddingModelDescriptor = {
+  id: 'facenet-20180402-114759',
+  label: 'FaceNet 20180402-114759 (512-d, imported)',
+  source: 'converted by the user from the FaceNet repository (MIT) with tensorflowjs_converter',
+  folder: 'facenet',
+  modelFile: 'model.json',
+  inputSize: 160,
+  pixels: 'prewhiten',
+  inputName: 'input',
+  outputName: 'embeddings',
+  dimension: 512,
+  crop: { method: 'margin', margin: 32 },
+  constantInputs: { phase_train: false },
+  imported: true,
+};
+
+export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [FACERES, FACENET];
 export const DEFAULT_EMBEDDING_MODEL = FACERES;
 
 export function embeddingModelById(id: string): EmbeddingModelDescriptor {
