@@ -1,11 +1,15 @@
 /**
  * `npm run bench:classifier`: training time and accuracy of the classifier against the number of students
  * (20 samples each), on real FaceRes embeddings of LFW (from `npm run eval -- --dump`) where given, and on
- * synthetic students beyond that. A script that prints figures, not a test.
+ * synthetic students beyond that; where Debian's python3-sklearn is installed, scikit-learn's LinearSVC on
+ * the same data beside it. A script that prints figures, not a test.
  *
  *   npm run bench:classifier -- [--embeddings lfw-embeddings.json] [--students 10,100] [--samples 20]
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { predict, trainClassifier, type TrainingSample } from '../src/classifier/classifier';
 import { seededRandom } from '../src/classifier/random';
@@ -64,13 +68,56 @@ function realStudents(): Map<string, Float32Array[]> {
   return byId;
 }
 
+/** scikit-learn on the same split: one LinearSVC fit at our chosen C, and a 3-fold grid search like ours. */
+const SKLEARN = `
+import json, sys, time
+import numpy as np
+from sklearn.svm import LinearSVC
+from sklearn.model_selection import GridSearchCV, StratifiedKFold
+d = json.load(open(sys.argv[1]))
+X, y = np.array(d['xtrain'], dtype=np.float32), np.array(d['ytrain'])
+Xt, yt = np.array(d['xtest'], dtype=np.float32), np.array(d['ytest'])
+t = time.perf_counter(); m = LinearSVC(C=d['C'], max_iter=5000).fit(X, y); fit = (time.perf_counter() - t) * 1000
+acc = float((m.predict(Xt) == yt).mean())
+t = time.perf_counter()
+g = GridSearchCV(LinearSVC(max_iter=5000), {'C': [0.1, 1, 10]}, cv=StratifiedKFold(3, shuffle=True, random_state=1)).fit(X, y)
+grid = (time.perf_counter() - t) * 1000
+print(json.dumps({'fit_ms': fit, 'acc': acc, 'grid_ms': grid, 'grid_acc': float((g.predict(Xt) == yt).mean()), 'grid_C': g.best_params_['C']}))
+`;
+const PYTHON = '/usr/bin/python3';
+const hasSklearn = spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+const work = mkdtempSync(join(tmpdir(), 'bench-classifier-'));
+writeFileSync(join(work, 'sk.py'), SKLEARN);
+
+function sklearn(train: TrainingSample[], test: TrainingSample[], C: number): Record<string, number> | null {
+  if (!hasSklearn) return null;
+  const data = join(work, 'data.json');
+  writeFileSync(
+    data,
+    JSON.stringify({
+      C,
+      xtrain: train.map((t) => Array.from(t.embedding)),
+      ytrain: train.map((t) => t.label),
+      xtest: test.map((t) => Array.from(t.embedding)),
+      ytest: test.map((t) => t.label),
+    }),
+  );
+  const r = spawnSync(PYTHON, [join(work, 'sk.py'), data], { encoding: 'utf8' });
+  return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : null;
+}
+
 const real = realStudents();
 const allReal = [...real.values()].flat();
 const common = allReal.length
   ? unit(Float32Array.from({ length: dimension }, (_, k) => allReal.reduce((sum, e) => sum + e[k]!, 0)))
   : randomUnit();
-console.log(`| students | samples each | real students | train ms | held-out top-1 |`);
-console.log(`|---:|---:|---:|---:|---:|`);
+console.log(
+  '| students | samples each | real students | ours: train ms (CV + Platt + fit) | ours: top-1 |' +
+    ' sklearn LinearSVC: fit ms at our C | top-1 | sklearn 3-fold grid: ms | top-1 |',
+);
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+if (!hasSklearn)
+  console.error('(python3-sklearn is not installed: apt-get install -y python3-sklearn for the comparison)');
 for (const students of args.students.split(',').map(Number)) {
   const train: TrainingSample[] = [];
   const test: TrainingSample[] = [];
@@ -92,7 +139,11 @@ for (const students of args.students.split(',').map(Number)) {
   const model = trainClassifier(train, { modelId: 'bench' });
   const ms = performance.now() - started;
   const correct = test.filter((t) => predict(model, t.embedding).nearest === t.label).length;
+  const sk = sklearn(train, test, model.cost);
+  const skCells = sk
+    ? `${sk.fit_ms!.toFixed(0)} | ${sk.acc!.toFixed(3)} | ${sk.grid_ms!.toFixed(0)} | ${sk.grid_acc!.toFixed(3)}`
+    : '– | – | – | –';
   console.log(
-    `| ${students} | ${perStudent} | ${realUsed} | ${ms.toFixed(0)} | ${(correct / test.length).toFixed(3)} |`,
+    `| ${students} | ${perStudent} | ${realUsed} | ${ms.toFixed(0)} | ${(correct / test.length).toFixed(3)} | ${skCells} |`,
   );
 }
