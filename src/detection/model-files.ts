@@ -4,17 +4,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelLoadError } from '../core/errors';
-import { sha256Hex, type AssetReader } from '../core/assets';
+import { parseModelJson, readModelFile, type AssetReader, type FileCheck } from '../core/assets';
 
 export const MTCNN_NETS = ['pnet', 'rnet', 'onet'] as const;
 export type MtcnnNetName = (typeof MTCNN_NETS)[number];
 
 export const MTCNN_INDEX_FILE = 'mtcnn.json';
 
-export interface ShardInfo {
-  readonly bytes: number;
-  readonly sha256: string;
-}
+export type ShardInfo = FileCheck;
 
 export interface MtcnnIndex {
   readonly format: 'mtcnn-tfjs-weights/1';
@@ -34,7 +31,7 @@ export type WeightsManifest = { paths: string[]; weights: WeightEntry[] }[];
 
 /** Reads, checks and decodes every net's weights; the caller owns the returned tensors. */
 export async function readMtcnnWeights(read: AssetReader): Promise<tf.NamedTensorMap> {
-  const index = parseJson<MtcnnIndex>(await readOrThrow(read, MTCNN_INDEX_FILE), MTCNN_INDEX_FILE);
+  const index = parseModelJson<MtcnnIndex>(await readModelFile(read, MTCNN_INDEX_FILE), MTCNN_INDEX_FILE);
   if (index.format !== 'mtcnn-tfjs-weights/1' || !index.nets) {
     throw new ModelLoadError(
       MTCNN_INDEX_FILE,
@@ -50,10 +47,10 @@ export async function readMtcnnWeights(read: AssetReader): Promise<tf.NamedTenso
           MTCNN_INDEX_FILE,
           `${MTCNN_INDEX_FILE} lists no ${net}. Run \`npm run models\` again.`,
         );
-      const manifest = parseJson<WeightsManifest>(await readOrThrow(read, entry.manifest), entry.manifest);
+      const manifest = parseModelJson<WeightsManifest>(await readModelFile(read, entry.manifest), entry.manifest);
       for (const group of manifest) {
-        const buffers = await Promise.all(group.paths.map((p) => readShard(read, p, entry.shards[p])));
-        const joined = concatBuffers(buffers);
+        const buffers = await Promise.all(group.paths.map((p) => readModelFile(read, p, entry.shards[p])));
+        const joined = tf.io.concatenateArrayBuffers(buffers);
         const expected = group.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, b) => a * b, 1), 0);
         if (joined.byteLength !== expected) {
           throw new ModelLoadError(
@@ -69,58 +66,4 @@ export async function readMtcnnWeights(read: AssetReader): Promise<tf.NamedTenso
     throw error;
   }
   return named;
-}
-
-async function readShard(read: AssetReader, path: string, info: ShardInfo | undefined): Promise<ArrayBuffer> {
-  const data = await readOrThrow(read, path);
-  if (!info) return data;
-  if (data.byteLength !== info.bytes) {
-    throw new ModelLoadError(
-      path,
-      `${path} is ${data.byteLength} bytes, not ${info.bytes}: it is truncated or corrupt. Run \`npm run models\` again (or reload the app to fetch it anew).`,
-    );
-  }
-  const digest = await sha256Hex(data);
-  if (digest !== null && digest !== info.sha256) {
-    throw new ModelLoadError(
-      path,
-      `${path} is corrupt (its SHA-256 is ${digest}, not ${info.sha256}). Run \`npm run models\` again (or reload the app to fetch it anew).`,
-    );
-  }
-  return data;
-}
-
-async function readOrThrow(read: AssetReader, path: string): Promise<ArrayBuffer> {
-  try {
-    return await read(path);
-  } catch (cause) {
-    throw new ModelLoadError(
-      path,
-      `Could not read the model file ${path}. Run \`npm run models\` (or check that the app's models were deployed). ${String(cause)}`,
-      { cause },
-    );
-  }
-}
-
-function parseJson<T>(data: ArrayBuffer, file: string): T {
-  try {
-    return JSON.parse(new TextDecoder().decode(data)) as T;
-  } catch (cause) {
-    throw new ModelLoadError(
-      file,
-      `The model file ${file} is not valid JSON: it is corrupt. Run \`npm run models\` again.`,
-      { cause },
-    );
-  }
-}
-
-function concatBuffers(buffers: ArrayBuffer[]): ArrayBuffer {
-  if (buffers.length === 1) return buffers[0]!;
-  const out = new Uint8Array(buffers.reduce((n, b) => n + b.byteLength, 0));
-  let at = 0;
-  for (const b of buffers) {
-    out.set(new Uint8Array(b), at);
-    at += b.byteLength;
-  }
-  return out.buffer;
 }

@@ -1,14 +1,14 @@
 /** Loads a TensorFlow.js GraphModel (model.json + shards) through an AssetReader, checking every file. */
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
-import { sha256Hex, type AssetReader } from '../core/assets';
+import { parseModelJson, readModelFile, type AssetReader, type FileCheck } from '../core/assets';
 import { ModelLoadError } from '../core/errors';
 
 export const CHECKSUMS_FILE = 'checksums.json';
 
 export interface Checksums {
   readonly source: string;
-  readonly files: Readonly<Record<string, { readonly bytes: number; readonly sha256: string }>>;
+  readonly files: Readonly<Record<string, FileCheck>>;
 }
 
 interface ModelJson {
@@ -19,48 +19,6 @@ interface ModelJson {
   convertedBy?: string | null;
   signature?: object;
   userDefinedMetadata?: Record<string, object>;
-}
-
-async function readChecked(read: AssetReader, path: string, checksums: Checksums | null): Promise<ArrayBuffer> {
-  let data: ArrayBuffer;
-  try {
-    data = await read(path);
-  } catch (cause) {
-    throw new ModelLoadError(
-      path,
-      `Could not read the model file ${path}. Run \`npm run models\` (or reload the app). ${String(cause)}`,
-      { cause },
-    );
-  }
-  const expected = checksums?.files[path];
-  if (expected) {
-    if (data.byteLength !== expected.bytes) {
-      throw new ModelLoadError(
-        path,
-        `${path} is ${data.byteLength} bytes, not ${expected.bytes}: it is truncated or corrupt. Run \`npm run models\` again.`,
-      );
-    }
-    const digest = await sha256Hex(data);
-    if (digest !== null && digest !== expected.sha256) {
-      throw new ModelLoadError(
-        path,
-        `${path} is corrupt (SHA-256 ${digest}, expected ${expected.sha256}). Run \`npm run models\` again.`,
-      );
-    }
-  }
-  return data;
-}
-
-function parseJson<T>(data: ArrayBuffer, path: string): T {
-  try {
-    return JSON.parse(new TextDecoder().decode(data)) as T;
-  } catch (cause) {
-    throw new ModelLoadError(
-      path,
-      `The model file ${path} is not valid JSON: it is corrupt. Run \`npm run models\` again.`,
-      { cause },
-    );
-  }
 }
 
 /**
@@ -77,7 +35,7 @@ export async function loadCheckedGraphModel(read: AssetReader, modelFile: string
   } catch {
     checksums = null;
   }
-  const json = parseJson<ModelJson>(await readChecked(read, modelFile, checksums), modelFile);
+  const json = parseModelJson<ModelJson>(await readModelFile(read, modelFile, checksums?.files[modelFile]), modelFile);
   if (!json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new ModelLoadError(
       modelFile,
@@ -85,7 +43,7 @@ export async function loadCheckedGraphModel(read: AssetReader, modelFile: string
     );
   }
   const paths = json.weightsManifest.flatMap((g) => g.paths);
-  const shards = await Promise.all(paths.map((p) => readChecked(read, p, checksums)));
+  const shards = await Promise.all(paths.map((p) => readModelFile(read, p, checksums?.files[p])));
   const weightData = tf.io.concatenateArrayBuffers(shards);
   const handler: tf.io.IOHandler = {
     load: () =>
