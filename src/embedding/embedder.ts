@@ -8,6 +8,7 @@ import type { AssetReader } from '../core/assets';
 import { ModelLoadError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
 import { applySimilarity, fitSimilarity, scaledTemplate } from './align';
+import { loadDlibResnet } from './dlib-resnet';
 import { loadCheckedGraphModel } from './graph-model';
 import type { EmbeddingModelDescriptor } from './models';
 
@@ -16,11 +17,31 @@ export interface EmbedOptions {
   readonly flip?: boolean;
 }
 
+/** What the embedder needs of a network: a batch of scaled crops in, one row a face out. */
+interface EmbeddingNet {
+  run(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
+
+function graphNet(model: GraphModel, d: EmbeddingModelDescriptor): EmbeddingNet {
+  return {
+    run(x) {
+      const feeds: tf.NamedTensorMap = { [d.inputName]: x };
+      for (const [name, value] of Object.entries(d.constantInputs ?? {})) {
+        feeds[name] = typeof value === 'boolean' ? tf.scalar(value, 'bool') : tf.scalar(value);
+      }
+      const out = model.execute(feeds, d.outputName) as tf.Tensor;
+      return tf.reshape(out, [x.shape[0], -1]);
+    },
+    dispose: () => model.dispose(),
+  };
+}
+
 export class FaceEmbedder {
-  private model: GraphModel | null;
+  private model: EmbeddingNet | null;
 
   private constructor(
-    model: GraphModel,
+    model: EmbeddingNet,
     readonly descriptor: EmbeddingModelDescriptor,
   ) {
     this.model = model;
@@ -29,7 +50,11 @@ export class FaceEmbedder {
   /** Loads the model files of `descriptor` through `read` (which points at the model's folder). */
   static async load(descriptor: EmbeddingModelDescriptor, read: AssetReader): Promise<FaceEmbedder> {
     try {
-      return new FaceEmbedder(await loadCheckedGraphModel(read, descriptor.modelFile), descriptor);
+      const net =
+        descriptor.format === 'dlib-resnet'
+          ? await loadDlibResnet(read, descriptor.modelFile)
+          : graphNet(await loadCheckedGraphModel(read, descriptor.modelFile), descriptor);
+      return new FaceEmbedder(net, descriptor);
     } catch (error) {
       if (descriptor.imported && error instanceof ModelLoadError && error.file === descriptor.modelFile) {
         throw new ModelLoadError(
@@ -100,18 +125,13 @@ export class FaceEmbedder {
     this.model = null;
   }
 
-  private requireModel(): GraphModel {
+  private requireModel(): EmbeddingNet {
     if (!this.model) throw new Error('This FaceEmbedder was disposed; load a new one.');
     return this.model;
   }
 
-  private run(model: GraphModel, crops: tf.Tensor4D): tf.Tensor2D {
-    const feeds: tf.NamedTensorMap = { [this.descriptor.inputName]: scalePixels(crops, this.descriptor.pixels) };
-    for (const [name, value] of Object.entries(this.descriptor.constantInputs ?? {})) {
-      feeds[name] = typeof value === 'boolean' ? tf.scalar(value, 'bool') : tf.scalar(value);
-    }
-    const out = model.execute(feeds, this.descriptor.outputName) as tf.Tensor;
-    return tf.reshape(out, [crops.shape[0], -1]);
+  private run(model: EmbeddingNet, crops: tf.Tensor4D): tf.Tensor2D {
+    return model.run(scalePixels(crops, this.descriptor.pixels));
   }
 }
 

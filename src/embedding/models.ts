@@ -1,5 +1,6 @@
 /** Descriptors of the face-embedding models the app knows, and how each wants its input. */
 
+/** How crop pixels (0..255) are scaled before the model; 'raw' leaves it to the network itself. */
 export type PixelScaling = '0..255' | '0..1' | '-1..1' | 'prewhiten';
 
 export interface EmbeddingModelDescriptor {
@@ -10,7 +11,12 @@ export interface EmbeddingModelDescriptor {
   readonly source: string;
   /** Folder under `public/models/`. */
   readonly folder: string;
-  /** The model.json inside `folder`. */
+  /**
+   * 'graph-model': a TensorFlow.js graph (`modelFile` is its model.json); 'dlib-resnet': a weights
+   * manifest (`modelFile`) for the ResNet-34 written out in `dlib-resnet.ts`.
+   */
+  readonly format: 'graph-model' | 'dlib-resnet';
+  /** The model.json or weights manifest inside `folder`. */
   readonly modelFile: string;
   /** Square input side in pixels. */
   readonly inputSize: number;
@@ -42,6 +48,7 @@ export const FACERES: EmbeddingModelDescriptor = {
   label: 'FaceRes (HSE, 1,024-d)',
   source: 'npm @vladmandic/human@3.3.6 models/faceres.json + faceres.bin (MIT package)',
   folder: 'faceres',
+  format: 'graph-model',
   modelFile: 'faceres.json',
   inputSize: 224,
   pixels: '0..255',
@@ -61,6 +68,7 @@ export const FACENET: EmbeddingModelDescriptor = {
   label: 'FaceNet 20180402-114759 (512-d, imported)',
   source: 'converted by the user from the FaceNet repository (MIT) with tensorflowjs_converter',
   folder: 'facenet',
+  format: 'graph-model',
   modelFile: 'model.json',
   inputSize: 160,
   pixels: 'prewhiten',
@@ -72,7 +80,26 @@ export const FACENET: EmbeddingModelDescriptor = {
   imported: true,
 };
 
-export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [FACERES, FACENET];
+/**
+ * dlib's ResNet-34 (LFW 99.38% as published) with face-api.js's weights: 150×150, 128-d; it normalises
+ * its input itself (mean RGB, /256), so it is fed 0..255. Crops are tight, as dlib's chips are.
+ */
+export const RESNET34: EmbeddingModelDescriptor = {
+  id: 'dlib-resnet34',
+  label: 'ResNet-34 (dlib, 128-d)',
+  source: 'npm @vladmandic/face-api@1.7.15 model/face_recognition_model.* (MIT package)',
+  folder: 'resnet34',
+  format: 'dlib-resnet',
+  modelFile: 'face_recognition_model-weights_manifest.json',
+  inputSize: 150,
+  pixels: '0..255',
+  inputName: 'input',
+  outputName: 'descriptor',
+  dimension: 128,
+  crop: { method: 'aligned', zoom: 1.25 },
+};
+
+export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [FACERES, RESNET34, FACENET];
 export const DEFAULT_EMBEDDING_MODEL = FACERES;
 
 export function embeddingModelById(id: string): EmbeddingModelDescriptor {

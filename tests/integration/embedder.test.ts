@@ -8,7 +8,7 @@ import { ModelLoadError } from '../../src/core/errors';
 import type { FaceDetection } from '../../src/core/types';
 import { MtcnnDetector } from '../../src/detection';
 import { FaceEmbedder } from '../../src/embedding/embedder';
-import { FACERES } from '../../src/embedding/models';
+import { FACERES, RESNET34 } from '../../src/embedding/models';
 import { datasetsDir, hasDatasets, missingDatasetsNote, projectRoot } from '../helpers/datasets';
 import { NPM_PHOTOS, loadImageTensor } from '../helpers/images';
 import { loadDetector, tf, useWasm } from '../helpers/tf-node';
@@ -110,6 +110,35 @@ describe.skipIf(!hasDatasets)(`FaceRes on LFW (${hasDatasets ? 'present' : missi
       const b = await embedOne(person(name, 1));
       const others = await Promise.all(names.filter((n) => n !== name).map((n) => embedOne(person(n, 0))));
       for (const o of others) expect(cosine(a, b)).toBeGreaterThan(cosine(a, o) + 0.1);
+    }
+  });
+});
+
+describe('FaceEmbedder with the dlib ResNet-34', () => {
+  it('loads the written-out network from its weights manifest and recognises mirrored faces', async () => {
+    const resnet = await FaceEmbedder.load(
+      RESNET34,
+      fileAssetReader(join(projectRoot, 'public', 'models', 'resnet34')),
+    );
+    try {
+      const frame = loadImageTensor(NPM_PHOTOS.sample6.file);
+      const mirrored = tf.reverse(frame, 1);
+      const faces = await detector.detectFaces(frame);
+      const flippedFaces = await detector.detectFaces(mirrored);
+      const before = tf.memory().numTensors;
+      const original = await resnet.embedFaces(frame, faces);
+      const flipped = await resnet.embedFaces(mirrored, flippedFaces);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([frame, mirrored]);
+      expect(original[0]).toHaveLength(128);
+      for (const [j, e] of flipped.entries()) {
+        const sims = original.map((o) => cosine(o, e));
+        const mirroredCentre = 1920 - (flippedFaces[j]!.box.x + flippedFaces[j]!.box.width / 2);
+        const own = faces.findIndex((f) => Math.abs(f.box.x + f.box.width / 2 - mirroredCentre) < 40);
+        expect(sims.indexOf(Math.max(...sims))).toBe(own);
+      }
+    } finally {
+      resnet.dispose();
     }
   });
 });
