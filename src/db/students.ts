@@ -1,0 +1,90 @@
+/** Students: add, update, search, delete (with their face samples, and optionally everything else). */
+import { ValidationError } from '../core/errors';
+import type { AttendanceDatabase, Student } from './schema';
+import { guardWrite } from './storage';
+import { validateStudent, type StudentInput } from './validation';
+
+async function checkUniqueId(db: AttendanceDatabase, studentId: string, exceptId?: number): Promise<void> {
+  const other = await db.students.where('studentId').equals(studentId).first();
+  if (other && other.id !== exceptId) {
+    throw new ValidationError(`Student ID ${studentId} is already used by ${other.name}.`, {
+      studentId: `Already used by ${other.name}.`,
+    });
+  }
+}
+
+export async function addStudent(db: AttendanceDatabase, input: StudentInput, now = new Date()): Promise<Student> {
+  const valid = validateStudent(input, now);
+  return guardWrite(`student ${valid.studentId}`, () =>
+    db.transaction('rw', db.students, async () => {
+      await checkUniqueId(db, valid.studentId);
+      const at = now.toISOString();
+      const student: Student = { photoSampleStatus: 'none', ...valid, createdAt: at, updatedAt: at };
+      student.id = await db.students.add(student);
+      return student;
+    }),
+  );
+}
+
+/**
+ * Updates the student whose ID is `studentId`. A changed student ID moves their face samples along in the
+ * same transaction; past attendance keeps the ID it was recorded under.
+ */
+export async function updateStudent(
+  db: AttendanceDatabase,
+  studentId: string,
+  input: StudentInput,
+  now = new Date(),
+): Promise<Student> {
+  const valid = validateStudent(input, now);
+  return guardWrite(`student ${valid.studentId}`, () =>
+    db.transaction('rw', db.students, db.faceSamples, db.classifiers, async () => {
+      const current = await db.students.where('studentId').equals(studentId).first();
+      if (!current) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      await checkUniqueId(db, valid.studentId, current.id);
+      const updated: Student = { ...current, ...valid, updatedAt: now.toISOString() };
+      await db.students.put(updated);
+      if (valid.studentId !== studentId) {
+        await db.faceSamples.where('studentId').equals(studentId).modify({ studentId: valid.studentId });
+        await db.classifiers.toCollection().modify({ needsRetraining: true });
+      }
+      return updated;
+    }),
+  );
+}
+
+export interface DeleteOptions {
+  /**
+   * Also erase every attendance record of the student (privacy: "erase all data of this student"). By
+   * default past records stay, with the snapshot of ID, name, class and faculty they were made with.
+   */
+  readonly eraseAllData?: boolean;
+}
+
+/** Deletes a student and their face samples in one transaction, and marks classifiers for retraining. */
+export async function deleteStudent(
+  db: AttendanceDatabase,
+  studentId: string,
+  options: DeleteOptions = {},
+): Promise<void> {
+  await db.transaction('rw', [db.students, db.faceSamples, db.classifiers, db.attendance], async () => {
+    const deleted = await db.students.where('studentId').equals(studentId).delete();
+    if (deleted === 0)
+      throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+    await db.faceSamples.where('studentId').equals(studentId).delete();
+    await db.classifiers.toCollection().modify({ needsRetraining: true });
+    if (options.eraseAllData) await db.attendance.where('studentId').equals(studentId).delete();
+  });
+}
+
+export function getStudent(db: AttendanceDatabase, studentId: string): Promise<Student | undefined> {
+  return db.students.where('studentId').equals(studentId).first();
+}
+
+/** Students whose ID, name or class contains `query` (any case), sorted by name; all for an empty query. */
+export async function findStudents(db: AttendanceDatabase, query = ''): Promise<Student[]> {
+  const q = query.trim().toLocaleLowerCase();
+  const all = await db.students.orderBy('name').toArray();
+  if (!q) return all;
+  return all.filter((s) => [s.studentId, s.name, s.className].some((f) => f.toLocaleLowerCase().includes(q)));
+}
