@@ -1,0 +1,105 @@
+/**
+ * attendance.csv: the original's columns (Student ID, Name, Class, Faculty, Date, Time) plus Status, Session
+ * and Confidence. UTF-8 with a byte-order mark so that Excel shows names with diacritics correctly, and
+ * cells that a spreadsheet would run as a formula neutralised.
+ */
+import Papa from 'papaparse';
+import type { AttendanceDatabase, AttendanceRecord, Session } from './schema';
+
+export const ATTENDANCE_COLUMNS = [
+  'Student ID',
+  'Name',
+  'Class',
+  'Faculty',
+  'Date',
+  'Time',
+  'Status',
+  'Session',
+  'Confidence',
+] as const;
+
+const BOM = '\uFEFF';
+
+/** A cell starting with = + - @ tab or carriage return gets a leading apostrophe, so no spreadsheet runs it. */
+export function neutraliseCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export interface CsvOptions {
+  /** Time zone for the Date and Time columns. Defaults to this computer's. */
+  readonly timeZone?: string;
+}
+
+function dateAndTime(iso: string | null, timeZone?: string): [string, string] {
+  if (!iso) return ['', ''];
+  const d = new Date(iso);
+  const date = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(
+    d,
+  );
+  const time = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).format(d);
+  return [date, time];
+}
+
+export function sessionLabel(s: Session, timeZone?: string): string {
+  const [date, time] = dateAndTime(s.start, timeZone);
+  return [s.course, s.className, date, time.slice(0, 5)].filter(Boolean).join(' ');
+}
+
+/** The CSV text (BOM first) of the records, in the order given. */
+export function attendanceToCsv(
+  records: readonly AttendanceRecord[],
+  sessions: ReadonlyMap<number, Session>,
+  options: CsvOptions = {},
+): string {
+  const data = records.map((r) => {
+    const session = sessions.get(r.sessionId);
+    const [date, time] = dateAndTime(r.firstSeen ?? r.changedAt ?? session?.start ?? null, options.timeZone);
+    return [
+      r.snapshot.studentId,
+      r.snapshot.name,
+      r.snapshot.className,
+      r.snapshot.faculty,
+      date,
+      time,
+      r.status,
+      session ? sessionLabel(session, options.timeZone) : `session ${r.sessionId}`,
+      r.bestScore === null ? '' : `${Math.round(r.bestScore * 100)}%`,
+    ].map(neutraliseCell);
+  });
+  return BOM + Papa.unparse({ fields: [...ATTENDANCE_COLUMNS], data }, { newline: '\r\n', quotes: false });
+}
+
+export type CsvSelection =
+  { readonly sessionId: number } | { readonly from: string; readonly to: string } | Record<string, never>;
+
+/** Exports one session, the sessions of a date range (YYYY-MM-DD, inclusive), or everything. */
+export async function exportAttendanceCsv(
+  db: AttendanceDatabase,
+  selection: CsvSelection = {},
+  options: CsvOptions = {},
+): Promise<string> {
+  const sessions =
+    'sessionId' in selection
+      ? await db.sessions.where('id').equals(selection.sessionId).toArray()
+      : 'from' in selection
+        ? await db.sessions.where('date').between(selection.from, selection.to, true, true).toArray()
+        : await db.sessions.toArray();
+  const byId = new Map(sessions.map((s) => [s.id!, s]));
+  const records = await db.attendance
+    .where('sessionId')
+    .anyOf([...byId.keys()])
+    .toArray();
+  records.sort(
+    (a, b) =>
+      byId.get(a.sessionId)!.start.localeCompare(byId.get(b.sessionId)!.start) ||
+      (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
+      a.snapshot.name.localeCompare(b.snapshot.name),
+  );
+  return attendanceToCsv(records, byId, options);
+}
