@@ -1,0 +1,79 @@
+/**
+ * Backup and restore of the whole database as one file (dexie-export-import's format, which carries a
+ * format version and the database's schema version). Restore checks the whole file before it writes: a
+ * truncated, foreign or newer file changes nothing and says why.
+ */
+import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
+import { ValidationError } from '../core/errors';
+import type { AttendanceDatabase } from './schema';
+import { guardWrite } from './storage';
+
+/** The whole database as a JSON file (face crops and embeddings included). */
+export function exportBackup(db: AttendanceDatabase): Promise<Blob> {
+  return exportDB(db, { prettyJson: false });
+}
+
+export interface BackupSummary {
+  readonly databaseVersion: number;
+  readonly tables: Readonly<Record<string, number>>;
+}
+
+/** Checks a backup file without writing anything; throws `ValidationError` saying what is wrong. */
+export async function checkBackup(db: AttendanceDatabase, file: Blob): Promise<BackupSummary> {
+  const text = await file.text();
+  let parsed: {
+    formatName?: string;
+    formatVersion?: number;
+    data?: {
+      databaseName?: string;
+      databaseVersion?: number;
+      tables?: { name: string; rowCount: number }[];
+      data?: { tableName: string; rows: unknown[] }[];
+    };
+  };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    throw new ValidationError('This file is not a complete backup (it is cut short or damaged). Nothing was changed.', {
+      file: 'not JSON',
+    });
+  }
+  if (parsed.formatName !== 'dexie' || !parsed.data || !Array.isArray(parsed.data.tables)) {
+    throw new ValidationError('This file is not a backup of this app. Nothing was changed.', { file: 'foreign' });
+  }
+  const known = new Set(db.tables.map((t) => t.name));
+  if (parsed.data.databaseName !== db.name || parsed.data.tables.some((t) => !known.has(t.name))) {
+    throw new ValidationError('This backup belongs to another app or database. Nothing was changed.', {
+      file: 'foreign',
+    });
+  }
+  const version = parsed.data.databaseVersion ?? 0;
+  if (version > db.verno) {
+    throw new ValidationError(
+      `This backup was made by a newer version of the app (data version ${version}, this one reads up to ${db.verno}). Update the app, then restore. Nothing was changed.`,
+      { file: 'newer' },
+    );
+  }
+  const rows = new Map((parsed.data.data ?? []).map((t) => [t.tableName, t.rows.length]));
+  for (const t of parsed.data.tables) {
+    if ((rows.get(t.name) ?? 0) !== t.rowCount) {
+      throw new ValidationError(
+        `The backup's ${t.name} table is incomplete (${rows.get(t.name) ?? 0} of ${t.rowCount} rows). Nothing was changed.`,
+        {
+          file: 'incomplete',
+        },
+      );
+    }
+  }
+  await peakImportFile(file);
+  return { databaseVersion: version, tables: Object.fromEntries(parsed.data.tables.map((t) => [t.name, t.rowCount])) };
+}
+
+/** Replaces everything in the database with the backup, after checking it whole. */
+export async function restoreBackup(db: AttendanceDatabase, file: Blob): Promise<BackupSummary> {
+  const summary = await checkBackup(db, file);
+  await guardWrite('the restored data', () =>
+    importInto(db, file, { clearTablesBeforeImport: true, acceptVersionDiff: true }),
+  );
+  return summary;
+}

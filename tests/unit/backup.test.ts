@@ -1,0 +1,72 @@
+/** Backup and restore on fake-indexeddb: a round trip keeps crops and embeddings; bad files change nothing. */
+import 'fake-indexeddb/auto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { checkBackup, exportBackup, restoreBackup } from '../../src/db/backup';
+import { AttendanceDatabase } from '../../src/db/schema';
+import { addStudent, getStudent } from '../../src/db/students';
+
+let db: AttendanceDatabase;
+
+beforeEach(async () => {
+  db = new AttendanceDatabase('backup-test');
+  await db.open();
+  await addStudent(db, {
+    studentId: 'S001',
+    name: 'Nguyễn Thị Ánh',
+    faculty: 'Science',
+    course: '',
+    year: '',
+    semester: '',
+    className: '10A',
+    gender: '',
+    dateOfBirth: '',
+    email: '',
+    phone: '',
+    address: '',
+    consent: null,
+  });
+  await db.faceSamples.add({
+    studentId: 'S001',
+    crop: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' }),
+    embeddings: { faceres: Float32Array.from([0.25, -0.5, 1]) },
+    quality: { sharpness: 3, faceSize: 120 },
+    source: 'camera',
+    capturedAt: '2026-11-28T08:00:00Z',
+  });
+});
+
+afterEach(async () => {
+  db.close();
+  await db.delete();
+});
+
+describe('backup and restore', () => {
+  it('round-trips students, face crops and embeddings', async () => {
+    const file = await exportBackup(db);
+    await db.students.clear();
+    await db.faceSamples.clear();
+    const summary = await restoreBackup(db, file);
+    expect(summary.tables).toMatchObject({ students: 1, faceSamples: 1 });
+    expect((await getStudent(db, 'S001'))!.name).toBe('Nguyễn Thị Ánh');
+    const sample = (await db.faceSamples.toArray())[0]!;
+    expect(Array.from(sample.embeddings.faceres!)).toEqual([0.25, -0.5, 1]);
+    expect(new Uint8Array(await sample.crop.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+  });
+
+  it('refuses a truncated, a foreign and a newer file, changing nothing', async () => {
+    const text = await (await exportBackup(db)).text();
+    const cases: [Blob, RegExp][] = [
+      [new Blob([text.slice(0, text.length / 2)]), /cut short or damaged/],
+      [new Blob([JSON.stringify({ hello: 'world' })]), /not a backup of this app/],
+      [new Blob([text.replace('"databaseName":"backup-test"', '"databaseName":"someone-else"')]), /another app/],
+      [new Blob([text.replace(/"databaseVersion":\d+/, '"databaseVersion":99')]), /newer version of the app/],
+    ];
+    await db.students.update((await getStudent(db, 'S001'))!.id!, { name: 'Changed Since' });
+    for (const [file, message] of cases) {
+      await expect(restoreBackup(db, file)).rejects.toThrow(message);
+      expect((await getStudent(db, 'S001'))!.name).toBe('Changed Since');
+      expect(await db.faceSamples.count()).toBe(1);
+    }
+    await expect(checkBackup(db, new Blob([text]))).resolves.toMatchObject({ tables: { students: 1 } });
+  });
+});
