@@ -61,7 +61,7 @@ describe('backup and restore', () => {
       [new Blob([text.replace('"databaseName":"backup-test"', '"databaseName":"someone-else"')]), /another app/],
       [new Blob([text.replace(/"databaseVersion":\d+/, '"databaseVersion":99')]), /newer version of the app/],
     ];
-    await db.students.update((await getStudent(db, 'S001'))!.id!, { name: 'Changed Since' });
+    await db.students.update((await getStudent(db, 'S001'))!.id, { name: 'Changed Since' });
     for (const [file, message] of cases) {
       await expect(restoreBackup(db, file)).rejects.toThrow(message);
       expect((await getStudent(db, 'S001'))!.name).toBe('Changed Since');
