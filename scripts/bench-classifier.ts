@@ -4,7 +4,9 @@
  * synthetic students beyond that; where Debian's python3-sklearn is installed, scikit-learn's LinearSVC on
  * the same data beside it. A script that prints figures, not a test.
  *
- *   npm run bench:classifier -- [--embeddings lfw-embeddings.json] [--students 10,100] [--samples 20]
+ *   npm run bench:classifier -- [--embeddings lfw-embeddings.json] [--students 10,100] [--samples 20] [--browser]
+ *
+ * With --browser, the same training is also timed in headless Chromium, in the app's Web Worker.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +21,7 @@ const { values: args } = parseArgs({
     embeddings: { type: 'string' },
     students: { type: 'string', default: '10,100' },
     samples: { type: 'string', default: '20' },
+    browser: { type: 'boolean', default: false },
   },
 });
 const perStudent = Number(args.samples);
@@ -106,16 +109,59 @@ function sklearn(train: TrainingSample[], test: TrainingSample[], C: number): Re
   return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : null;
 }
 
+/** Times `trainInWorker` in headless Chromium on the same samples; null without --browser. */
+async function openBrowserBench(): Promise<{
+  time(train: TrainingSample[]): Promise<number>;
+  close(): Promise<void>;
+} | null> {
+  if (!args.browser) return null;
+  const { createServer } = await import('vite');
+  const { launchChromium } = await import('../tests/helpers/chromium');
+  const { projectRoot } = await import('./lib/paths');
+  const server = await createServer({
+    root: projectRoot,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0 },
+  });
+  await server.listen();
+  const address = server.httpServer!.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  const context = await launchChromium();
+  const page = await context.newPage();
+  await page.goto(`http://127.0.0.1:${port}/scripts/bench/classifier-page.html`);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
+    timeout: 120_000,
+  });
+  return {
+    time: (train) =>
+      page.evaluate(
+        ([labels, flat, d]) =>
+          (window as unknown as { trainTimed(l: string[], f: number[], d: number): Promise<number> }).trainTimed(
+            labels,
+            flat,
+            d,
+          ),
+        [train.map((t) => t.label), train.flatMap((t) => Array.from(t.embedding)), dimension] as const,
+      ),
+    close: async () => {
+      await context.close();
+      await server.close();
+    },
+  };
+}
+
 const real = realStudents();
 const allReal = [...real.values()].flat();
 const common = allReal.length
   ? unit(Float32Array.from({ length: dimension }, (_, k) => allReal.reduce((sum, e) => sum + e[k]!, 0)))
   : randomUnit();
+const browser = await openBrowserBench();
 console.log(
-  '| students | samples each | real students | ours: train ms (CV + Platt + fit) | ours: top-1 |' +
+  '| students | samples each | real students | ours: train ms (CV + Platt + fit) | ours in a Chromium worker: ms | ours: top-1 |' +
     ' sklearn LinearSVC: fit ms at our C | top-1 | sklearn 3-fold grid: ms | top-1 |',
 );
-console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
+console.log('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
 if (!hasSklearn)
   console.error('(python3-sklearn is not installed: apt-get install -y python3-sklearn for the comparison)');
 for (const students of args.students.split(',').map(Number)) {
@@ -140,10 +186,12 @@ for (const students of args.students.split(',').map(Number)) {
   const ms = performance.now() - started;
   const correct = test.filter((t) => predict(model, t.embedding).nearest === t.label).length;
   const sk = sklearn(train, test, model.cost);
+  const inWorker = browser ? (await browser.time(train)).toFixed(0) : '–';
   const skCells = sk
     ? `${sk.fit_ms!.toFixed(0)} | ${sk.acc!.toFixed(3)} | ${sk.grid_ms!.toFixed(0)} | ${sk.grid_acc!.toFixed(3)}`
     : '– | – | – | –';
   console.log(
-    `| ${students} | ${perStudent} | ${realUsed} | ${ms.toFixed(0)} | ${(correct / test.length).toFixed(3)} | ${skCells} |`,
+    `| ${students} | ${perStudent} | ${realUsed} | ${ms.toFixed(0)} | ${inWorker} | ${(correct / test.length).toFixed(3)} | ${skCells} |`,
   );
 }
+await browser?.close();
