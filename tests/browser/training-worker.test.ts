@@ -1,35 +1,22 @@
 /** The classifier trains in a Web Worker in Chromium: progress arrives, the page stays responsive. */
-import { createServer, type ViteDevServer } from 'vite';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from '../helpers/chromium';
-import { projectRoot } from '../helpers/datasets';
+import { launchChromium, openReadyPage, serveProjectPages } from '../helpers/chromium';
 
-let server: ViteDevServer;
+let pages: Awaited<ReturnType<typeof serveProjectPages>>;
 let context: BrowserContext;
 let page: Page;
 
 beforeAll(async () => {
-  server = await createServer({
-    root: projectRoot,
-    configFile: false,
-    logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0 },
-  });
-  await server.listen();
-  const address = server.httpServer!.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  pages = await serveProjectPages();
   context = await launchChromium();
   page = await context.newPage();
-  await page.goto(`http://127.0.0.1:${port}/tests/browser/pages/train.html`);
-  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
-    timeout: 120_000,
-  });
+  await openReadyPage(page, pages.url('/tests/browser/pages/train.html'));
 });
 
 afterAll(async () => {
   await context?.close();
-  await server?.close();
+  await pages?.close();
 });
 
 describe('training in a Web Worker', () => {

