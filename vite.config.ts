@@ -30,8 +30,9 @@ export default defineConfig({
       workbox: {
         // The app, the tfjs WebAssembly binaries and the model files: everything works offline after one visit.
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,json,bin}'],
-        // Threads need cross-origin isolation, which a plain static host does not give: that build is never loaded.
-        globIgnores: ['**/*threaded-simd*'],
+        // Threads need cross-origin isolation, which a plain static host does not give: that build is never
+        // loaded. The ResNet-34 is an alternative embedding model, not the default: fetched if ever chosen.
+        globIgnores: ['**/*threaded-simd*', 'models/resnet34/**'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
         navigateFallback: 'index.html',
       },
