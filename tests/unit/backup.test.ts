@@ -4,27 +4,14 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { checkBackup, exportBackup, restoreBackup } from '../../src/db/backup';
 import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent, getStudent } from '../../src/db/students';
+import { studentForm } from '../helpers/students';
 
 let db: AttendanceDatabase;
 
 beforeEach(async () => {
   db = new AttendanceDatabase('backup-test');
   await db.open();
-  await addStudent(db, {
-    studentId: 'S001',
-    name: 'Nguyễn Thị Ánh',
-    faculty: 'Science',
-    course: '',
-    year: '',
-    semester: '',
-    className: '10A',
-    gender: '',
-    dateOfBirth: '',
-    email: '',
-    phone: '',
-    address: '',
-    consent: null,
-  });
+  await addStudent(db, studentForm('S001', 'Nguyễn Thị Ánh'));
   await db.faceSamples.add({
     studentId: 'S001',
     crop: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' }),

@@ -1,42 +1,19 @@
 /** attendance.csv export and roster import, on fake-indexeddb. */
 import 'fake-indexeddb/auto';
 import Papa from 'papaparse';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ValidationError } from '../../src/core/errors';
 import { ATTENDANCE_COLUMNS, exportAttendanceCsv, neutraliseCell } from '../../src/db/csv';
 import { guessMapping, importRoster, parseRoster, previewRoster } from '../../src/db/roster';
-import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent, findStudents } from '../../src/db/students';
 import { markByHand, recordSighting, startSession } from '../../src/services/attendance';
+import { studentForm } from '../helpers/students';
+import { useTestDatabase } from '../helpers/test-db';
 
-let db: AttendanceDatabase;
-let counter = 0;
+const t = useTestDatabase('csv');
 
-beforeEach(async () => {
-  db = new AttendanceDatabase(`csv-${++counter}`);
-  await db.open();
-});
-afterEach(async () => {
-  db.close();
-  await db.delete();
-});
-
-const student = (studentId: string, name: string, className = '10A') =>
-  addStudent(db, {
-    studentId,
-    name,
-    faculty: 'Science',
-    course: 'Biology',
-    year: '2026',
-    semester: '1',
-    className,
-    gender: '',
-    dateOfBirth: '',
-    email: '',
-    phone: '',
-    address: '',
-    consent: null,
-  });
+const student = (studentId: string, name: string) =>
+  addStudent(t.db, studentForm(studentId, name, { course: 'Biology' }));
 
 describe('neutraliseCell', () => {
   it.each(['=SUM(A1)', '+1', '-2', '@cmd', '\tx', '\rx'])('prefixes %j with an apostrophe', (v) => {
@@ -51,14 +28,22 @@ describe('attendance.csv', () => {
   it("has the original's columns and more, a BOM, names intact, formulas neutralised, one row a student", async () => {
     const a = await student('S001', 'Nguyễn Thị Ánh');
     const b = await student('S002', '=HYPERLINK("x")');
-    const s1 = await startSession(db, { course: 'Biology', className: '10A', start: new Date('2026-11-28T08:00:00Z') });
-    await recordSighting(db, s1.id!, a, 0.934, new Date('2026-11-28T08:03:04Z'));
-    await recordSighting(db, s1.id!, a, 0.97, new Date('2026-11-28T08:20:00Z'));
-    await recordSighting(db, s1.id!, b, 0.8, new Date('2026-11-28T08:15:00Z'));
-    const s2 = await startSession(db, { course: 'Biology', className: '10A', start: new Date('2026-12-01T08:00:00Z') });
-    await markByHand(db, s2.id!, a, 'excused', 'Ms Lan', new Date('2026-12-01T07:55:00Z'));
+    const s1 = await startSession(t.db, {
+      course: 'Biology',
+      className: '10A',
+      start: new Date('2026-11-28T08:00:00Z'),
+    });
+    await recordSighting(t.db, s1.id!, a, 0.934, new Date('2026-11-28T08:03:04Z'));
+    await recordSighting(t.db, s1.id!, a, 0.97, new Date('2026-11-28T08:20:00Z'));
+    await recordSighting(t.db, s1.id!, b, 0.8, new Date('2026-11-28T08:15:00Z'));
+    const s2 = await startSession(t.db, {
+      course: 'Biology',
+      className: '10A',
+      start: new Date('2026-12-01T08:00:00Z'),
+    });
+    await markByHand(t.db, s2.id!, a, 'excused', 'Ms Lan', new Date('2026-12-01T07:55:00Z'));
 
-    const all = await exportAttendanceCsv(db, {}, { timeZone: 'UTC' });
+    const all = await exportAttendanceCsv(t.db, {}, { timeZone: 'UTC' });
     expect(all.startsWith('\uFEFF')).toBe(true);
     const parsed = Papa.parse<string[]>(all.slice(1), { skipEmptyLines: true }).data;
     expect(parsed[0]).toEqual([...ATTENDANCE_COLUMNS]);
@@ -98,13 +83,13 @@ describe('attendance.csv', () => {
       ],
     ]);
     const one = Papa.parse<string[]>(
-      (await exportAttendanceCsv(db, { sessionId: s2.id! }, { timeZone: 'UTC' })).slice(1),
+      (await exportAttendanceCsv(t.db, { sessionId: s2.id! }, { timeZone: 'UTC' })).slice(1),
       {
         skipEmptyLines: true,
       },
     ).data;
     expect(one).toHaveLength(2);
-    const range = await exportAttendanceCsv(db, { from: '2026-11-01', to: '2026-11-30' }, { timeZone: 'UTC' });
+    const range = await exportAttendanceCsv(t.db, { from: '2026-11-01', to: '2026-11-30' }, { timeZone: 'UTC' });
     expect(range.trim().split('\r\n')).toHaveLength(3);
   });
 });
@@ -122,9 +107,9 @@ describe('roster import', () => {
     expect(mapping).toMatchObject({ studentId: 0, name: 1, className: 2, faculty: 3, email: 4, dateOfBirth: 5 });
     const preview = previewRoster(parsed, mapping, new Set());
     expect(preview).toMatchObject({ valid: 3, invalid: 0 });
-    expect(await db.students.count()).toBe(0);
-    expect(await importRoster(db, preview)).toBe(3);
-    expect((await findStudents(db, 'cường'))[0]!.name).toBe('Lê Hoàng Cường');
+    expect(await t.db.students.count()).toBe(0);
+    expect(await importRoster(t.db, preview)).toBe(3);
+    expect((await findStudents(t.db, 'cường'))[0]!.name).toBe('Lê Hoàng Cường');
   });
 
   it('shows per-row problems and imports nothing while any remain', async () => {
@@ -141,8 +126,8 @@ describe('roster import', () => {
       [6, ['studentId']],
     ]);
     expect(preview.rows[4]!.errors.studentId).toMatch(/also on line 5/);
-    await expect(importRoster(db, preview)).rejects.toThrow(/4 row\(s\) have problems/);
-    expect(await db.students.count()).toBe(1);
+    await expect(importRoster(t.db, preview)).rejects.toThrow(/4 row\(s\) have problems/);
+    expect(await t.db.students.count()).toBe(1);
   });
 
   it('rejects a malformed or empty file with a message that says so', () => {

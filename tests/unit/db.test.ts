@@ -1,25 +1,15 @@
 /** The local database on fake-indexeddb: students, cascade on delete, attendance rules. */
 import 'fake-indexeddb/auto';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { StorageError, ValidationError } from '../../src/core/errors';
 import { AttendanceDatabase, type Student } from '../../src/db/schema';
 import { guardWrite } from '../../src/db/storage';
 import { addStudent, deleteStudent, findStudents, getStudent, updateStudent } from '../../src/db/students';
 import type { StudentInput } from '../../src/db/validation';
 import { markByHand, recordSighting, sessionAttendance, startSession } from '../../src/services/attendance';
+import { useTestDatabase } from '../helpers/test-db';
 
-let db: AttendanceDatabase;
-let counter = 0;
-
-beforeEach(async () => {
-  db = new AttendanceDatabase(`test-${++counter}`);
-  await db.open();
-});
-
-afterEach(async () => {
-  db.close();
-  await db.delete();
-});
+const t = useTestDatabase('db');
 
 const form = (over: Partial<StudentInput> = {}): StudentInput => ({
   studentId: 'S001',
@@ -40,11 +30,11 @@ const form = (over: Partial<StudentInput> = {}): StudentInput => ({
 
 describe('students', () => {
   it('keeps every field, trims text, and survives a reopen', async () => {
-    await addStudent(db, form({ name: '  Nguyễn Thị Ánh ' }), new Date('2026-11-28T08:00:00Z'));
-    db.close();
-    db = new AttendanceDatabase(db.name);
-    await db.open();
-    const s = (await getStudent(db, 'S001'))!;
+    await addStudent(t.db, form({ name: '  Nguyễn Thị Ánh ' }), new Date('2026-11-28T08:00:00Z'));
+    t.db.close();
+    t.db = new AttendanceDatabase(t.db.name);
+    await t.db.open();
+    const s = (await getStudent(t.db, 'S001'))!;
     expect(s.name).toBe('Nguyễn Thị Ánh');
     expect(s).toMatchObject({
       faculty: 'Science',
@@ -57,7 +47,7 @@ describe('students', () => {
 
   it('names every wrong field at once', async () => {
     const error = await addStudent(
-      db,
+      t.db,
       form({ faculty: '', name: ' ', email: 'not-mail', phone: 'call me', dateOfBirth: '2010-02-30' }),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ValidationError);
@@ -68,30 +58,30 @@ describe('students', () => {
       'name',
       'phone',
     ]);
-    expect(await db.students.count()).toBe(0);
+    expect(await t.db.students.count()).toBe(0);
   });
 
   it('refuses a duplicate student ID, saying who has it', async () => {
-    await addStudent(db, form());
-    await expect(addStudent(db, form({ name: 'Someone Else' }))).rejects.toThrow(
+    await addStudent(t.db, form());
+    await expect(addStudent(t.db, form({ name: 'Someone Else' }))).rejects.toThrow(
       /S001 is already used by Nguyễn Thị Ánh/,
     );
-    await addStudent(db, form({ studentId: 'S002', name: 'Trần Văn Bình' }));
-    await expect(updateStudent(db, 'S002', form({ name: 'Trần Văn Bình' }))).rejects.toThrow(/already used/);
+    await addStudent(t.db, form({ studentId: 'S002', name: 'Trần Văn Bình' }));
+    await expect(updateStudent(t.db, 'S002', form({ name: 'Trần Văn Bình' }))).rejects.toThrow(/already used/);
   });
 
   it('searches ID, name and class, in any case', async () => {
-    await addStudent(db, form());
-    await addStudent(db, form({ studentId: 'S002', name: 'Trần Văn Bình', className: '11B' }));
-    expect((await findStudents(db, 'bình')).map((s) => s.studentId)).toEqual(['S002']);
-    expect((await findStudents(db, '10a')).map((s) => s.studentId)).toEqual(['S001']);
-    expect(await findStudents(db, '')).toHaveLength(2);
+    await addStudent(t.db, form());
+    await addStudent(t.db, form({ studentId: 'S002', name: 'Trần Văn Bình', className: '11B' }));
+    expect((await findStudents(t.db, 'bình')).map((s) => s.studentId)).toEqual(['S002']);
+    expect((await findStudents(t.db, '10a')).map((s) => s.studentId)).toEqual(['S001']);
+    expect(await findStudents(t.db, '')).toHaveLength(2);
   });
 });
 
 async function enrolWithSamples(studentId: string): Promise<Student> {
-  const student = await addStudent(db, form({ studentId, name: `Student ${studentId}` }));
-  await db.faceSamples.bulkAdd(
+  const student = await addStudent(t.db, form({ studentId, name: `Student ${studentId}` }));
+  await t.db.faceSamples.bulkAdd(
     [1, 2].map(() => ({
       studentId,
       crop: new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }),
@@ -108,40 +98,40 @@ describe('deleting a student', () => {
   it('removes their samples, flags the classifier, and keeps past attendance by default', async () => {
     const a = await enrolWithSamples('S001');
     await enrolWithSamples('S002');
-    await db.classifiers.add({ modelId: 'faceres', snapshot: '{}', needsRetraining: false, trainedAt: 'x' });
-    const session = await startSession(db, {
+    await t.db.classifiers.add({ modelId: 'faceres', snapshot: '{}', needsRetraining: false, trainedAt: 'x' });
+    const session = await startSession(t.db, {
       course: 'Biology',
       className: '10A',
       start: new Date('2026-11-28T08:00:00Z'),
     });
-    await recordSighting(db, session.id!, a, 0.9, new Date('2026-11-28T08:02:00Z'));
+    await recordSighting(t.db, session.id!, a, 0.9, new Date('2026-11-28T08:02:00Z'));
 
-    await deleteStudent(db, 'S001');
-    expect(await getStudent(db, 'S001')).toBeUndefined();
-    expect(await db.faceSamples.where('studentId').equals('S001').count()).toBe(0);
-    expect(await db.faceSamples.where('studentId').equals('S002').count()).toBe(2);
-    expect((await db.classifiers.toArray())[0]!.needsRetraining).toBe(true);
-    const [kept] = await sessionAttendance(db, session.id!);
+    await deleteStudent(t.db, 'S001');
+    expect(await getStudent(t.db, 'S001')).toBeUndefined();
+    expect(await t.db.faceSamples.where('studentId').equals('S001').count()).toBe(0);
+    expect(await t.db.faceSamples.where('studentId').equals('S002').count()).toBe(2);
+    expect((await t.db.classifiers.toArray())[0]!.needsRetraining).toBe(true);
+    const [kept] = await sessionAttendance(t.db, session.id!);
     expect(kept!.snapshot).toEqual({ studentId: 'S001', name: 'Student S001', className: '10A', faculty: 'Science' });
   });
 
   it('erases their attendance too when asked to erase all their data', async () => {
     const a = await enrolWithSamples('S001');
-    const session = await startSession(db, {
+    const session = await startSession(t.db, {
       course: 'Biology',
       className: '10A',
       start: new Date('2026-11-28T08:00:00Z'),
     });
-    await recordSighting(db, session.id!, a, 0.9, new Date('2026-11-28T08:02:00Z'));
-    await deleteStudent(db, 'S001', { eraseAllData: true });
-    expect(await db.attendance.count()).toBe(0);
-    expect(await db.faceSamples.count()).toBe(0);
+    await recordSighting(t.db, session.id!, a, 0.9, new Date('2026-11-28T08:02:00Z'));
+    await deleteStudent(t.db, 'S001', { eraseAllData: true });
+    expect(await t.db.attendance.count()).toBe(0);
+    expect(await t.db.faceSamples.count()).toBe(0);
   });
 
   it('says so when the student does not exist, and changes nothing', async () => {
     await enrolWithSamples('S001');
-    await expect(deleteStudent(db, 'S404')).rejects.toThrow(/no student with ID S404/);
-    expect(await db.faceSamples.count()).toBe(2);
+    await expect(deleteStudent(t.db, 'S404')).rejects.toThrow(/no student with ID S404/);
+    expect(await t.db.faceSamples.count()).toBe(2);
   });
 });
 
@@ -149,12 +139,12 @@ describe('attendance rules', () => {
   const start = new Date('2026-11-28T08:00:00Z');
 
   it('marks once per session: present within "late after", late beyond it; later sightings update', async () => {
-    const a = await addStudent(db, form());
-    const b = await addStudent(db, form({ studentId: 'S002', name: 'Trần Văn Bình' }));
-    const session = await startSession(db, { course: 'Biology', className: '10A', start });
-    const first = await recordSighting(db, session.id!, a, 0.8, new Date('2026-11-28T08:09:59Z'));
+    const a = await addStudent(t.db, form());
+    const b = await addStudent(t.db, form({ studentId: 'S002', name: 'Trần Văn Bình' }));
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start });
+    const first = await recordSighting(t.db, session.id!, a, 0.8, new Date('2026-11-28T08:09:59Z'));
     expect(first).toMatchObject({ isNew: true, record: { status: 'present', bestScore: 0.8 } });
-    const again = await recordSighting(db, session.id!, a, 0.95, new Date('2026-11-28T08:30:00Z'));
+    const again = await recordSighting(t.db, session.id!, a, 0.95, new Date('2026-11-28T08:30:00Z'));
     expect(again.isNew).toBe(false);
     expect(again.record).toMatchObject({
       status: 'present',
@@ -162,38 +152,42 @@ describe('attendance rules', () => {
       firstSeen: '2026-11-28T08:09:59.000Z',
       lastSeen: '2026-11-28T08:30:00.000Z',
     });
-    expect((await recordSighting(db, session.id!, b, 0.7, new Date('2026-11-28T08:10:01Z'))).record.status).toBe(
+    expect((await recordSighting(t.db, session.id!, b, 0.7, new Date('2026-11-28T08:10:01Z'))).record.status).toBe(
       'late',
     );
-    expect(await sessionAttendance(db, session.id!)).toHaveLength(2);
+    expect(await sessionAttendance(t.db, session.id!)).toHaveLength(2);
   });
 
   it('uses the default of 10 minutes and records a new session separately', async () => {
-    const a = await addStudent(db, form());
-    const s1 = await startSession(db, { course: 'Biology', className: '10A', start });
-    const s2 = await startSession(db, { course: 'Biology', className: '10A', start: new Date('2026-11-29T08:00:00Z') });
+    const a = await addStudent(t.db, form());
+    const s1 = await startSession(t.db, { course: 'Biology', className: '10A', start });
+    const s2 = await startSession(t.db, {
+      course: 'Biology',
+      className: '10A',
+      start: new Date('2026-11-29T08:00:00Z'),
+    });
     expect(s1.lateAfterMinutes).toBe(10);
-    await recordSighting(db, s1.id!, a, 0.9, new Date('2026-11-28T08:01:00Z'));
-    expect((await recordSighting(db, s2.id!, a, 0.9, new Date('2026-11-29T08:01:00Z'))).isNew).toBe(true);
+    await recordSighting(t.db, s1.id!, a, 0.9, new Date('2026-11-28T08:01:00Z'));
+    expect((await recordSighting(t.db, s2.id!, a, 0.9, new Date('2026-11-29T08:01:00Z'))).isNew).toBe(true);
   });
 
   it('lets the teacher unmark and excuse, keeps who and when, and the camera does not overrule it', async () => {
-    const a = await addStudent(db, form());
-    const session = await startSession(db, { course: 'Biology', className: '10A', start });
-    await recordSighting(db, session.id!, a, 0.6, new Date('2026-11-28T08:01:00Z'));
-    const unmarked = await markByHand(db, session.id!, a, 'absent', 'Ms Lan', new Date('2026-11-28T08:05:00Z'));
+    const a = await addStudent(t.db, form());
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start });
+    await recordSighting(t.db, session.id!, a, 0.6, new Date('2026-11-28T08:01:00Z'));
+    const unmarked = await markByHand(t.db, session.id!, a, 'absent', 'Ms Lan', new Date('2026-11-28T08:05:00Z'));
     expect(unmarked).toMatchObject({
       status: 'absent',
       how: 'manual',
       changedBy: 'Ms Lan',
       changedAt: '2026-11-28T08:05:00.000Z',
     });
-    const seen = await recordSighting(db, session.id!, a, 0.9, new Date('2026-11-28T08:06:00Z'));
+    const seen = await recordSighting(t.db, session.id!, a, 0.9, new Date('2026-11-28T08:06:00Z'));
     expect(seen.record.status).toBe('absent');
     expect(seen.isNew).toBe(false);
-    expect((await markByHand(db, session.id!, a, 'excused', 'Mr Tuan')).status).toBe('excused');
-    await expect(markByHand(db, session.id!, a, 'present', ' ')).rejects.toThrow(/who is changing/);
-    expect(await sessionAttendance(db, session.id!)).toHaveLength(1);
+    expect((await markByHand(t.db, session.id!, a, 'excused', 'Mr Tuan')).status).toBe('excused');
+    await expect(markByHand(t.db, session.id!, a, 'present', ' ')).rejects.toThrow(/who is changing/);
+    expect(await sessionAttendance(t.db, session.id!)).toHaveLength(1);
   });
 });
 
