@@ -11,7 +11,7 @@
 import { ValidationError } from '../core/errors';
 import { fitPlatt, plattProbability, type PlattScaling } from './platt';
 import { seededRandom, shuffleInPlace } from './random';
-import { decisionValue, gramMatrix, solveDualOnGram, trainBinarySvm } from './svm';
+import { decisionValue, gramMatrix, solveDualOnGram, trainBinarySvmOnWorkingSet } from './svm';
 
 export const CLASSIFIER_FORMAT = 'face-classifier/1';
 
@@ -26,6 +26,11 @@ export interface TrainOptions {
   readonly modelId: string;
   /** Costs tried by cross-validation when every student has at least 3 samples. Defaults to [0.1, 1, 10]. */
   readonly costs?: readonly number[];
+  /**
+   * Past this many students, the cost and the Platt scaling come from cross-validating a seeded sample of
+   * this many, and one Platt scaling serves all. Defaults to 100.
+   */
+  readonly crossValidationStudents?: number;
   /** Cost used when there is too little data to cross-validate. Defaults to 1. */
   readonly defaultCost?: number;
   /** Share of impostors the threshold may accept. Defaults to 0.01. */
@@ -153,14 +158,42 @@ interface OneVsRest {
   weights(): { weights: Float64Array; bias: number }[];
 }
 
+/** Negatives a class's working set starts with, per positive (and at least `MIN_START_NEGATIVES`). */
+const START_NEGATIVES_PER_POSITIVE = 5;
+const MIN_START_NEGATIVES = 50;
+
+/**
+ * One class's starting working set among `rows`: its own rows and the other rows most similar to its centre
+ * (`centreSims` holds every row's cosine to every class centre, row after row).
+ */
+function startingSet(
+  m: Matrix,
+  rows: readonly number[],
+  c: number,
+  classes: number,
+  centreSims: Float32Array,
+): number[] {
+  const positives: number[] = [];
+  const negatives: number[] = [];
+  rows.forEach((r, i) => (m.labels[r] === c ? positives : negatives).push(i));
+  const keep = Math.min(
+    negatives.length,
+    Math.max(MIN_START_NEGATIVES, START_NEGATIVES_PER_POSITIVE * positives.length),
+  );
+  negatives.sort((a, b) => centreSims[rows[b]! * classes + c]! - centreSims[rows[a]! * classes + c]!);
+  return positives.concat(negatives.slice(0, keep));
+}
+
 function trainOneVsRest(
   m: Matrix,
   gram: Float64Array | null,
+  centreSims: Float32Array,
   rows: readonly number[],
   classes: number,
   cost: number,
   tolerance: number,
   seed: number,
+  onClassDone: (trained: number) => void = () => undefined,
 ): OneVsRest {
   const y = new Int8Array(rows.length);
   if (gram) {
@@ -168,6 +201,7 @@ function trainOneVsRest(
     const solved = Array.from({ length: classes }, (_, c) => {
       rows.forEach((r, i) => (y[i] = m.labels[r] === c ? 1 : -1));
       const { alpha } = solveDualOnGram(gram, m.n, sub, y, { C: cost, tolerance, seed: seed + c });
+      onClassDone(c + 1);
       // Keep only the support vectors, with α·y folded in.
       const at: number[] = [];
       const coef: number[] = [];
@@ -209,11 +243,41 @@ function trainOneVsRest(
   rows.forEach((r, i) => x.set(m.x.subarray(r * m.d, (r + 1) * m.d), i * m.d));
   const svms = Array.from({ length: classes }, (_, c) => {
     rows.forEach((r, i) => (y[i] = m.labels[r] === c ? 1 : -1));
-    return trainBinarySvm(x, rows.length, m.d, y, { C: cost, tolerance, seed: seed + c });
+    const svm = trainBinarySvmOnWorkingSet(x, rows.length, m.d, y, startingSet(m, rows, c, classes, centreSims), {
+      C: cost,
+      tolerance,
+      seed: seed + c,
+    });
+    onClassDone(c + 1);
+    return svm;
   });
   return {
     decide: (r) => Float64Array.from(svms, (svm) => decisionValue(svm, m.x, r * m.d)),
     weights: () => svms.map((svm) => ({ weights: svm.weights, bias: svm.bias })),
+  };
+}
+
+/** The rows of the classes `keep` (indices into the classes, ascending), relabelled 0…keep.length − 1. */
+function restrictToClasses(
+  m: Matrix,
+  centreSims: Float32Array,
+  classes: number,
+  keep: readonly number[],
+): { m: Matrix; centreSims: Float32Array; classes: number } {
+  const relabel = new Int32Array(classes).fill(-1);
+  keep.forEach((c, i) => (relabel[c] = i));
+  const rows: number[] = [];
+  for (let r = 0; r < m.n; r++) if (relabel[m.labels[r]!]! >= 0) rows.push(r);
+  const x = new Float32Array(rows.length * m.d);
+  const sims = new Float32Array(rows.length * keep.length);
+  rows.forEach((r, i) => {
+    x.set(m.x.subarray(r * m.d, (r + 1) * m.d), i * m.d);
+    keep.forEach((c, j) => (sims[i * keep.length + j] = centreSims[r * classes + c]!));
+  });
+  return {
+    m: { x, n: rows.length, d: m.d, labels: Int32Array.from(rows, (r) => relabel[m.labels[r]!]!) },
+    centreSims: sims,
+    classes: keep.length,
   };
 }
 
@@ -287,57 +351,92 @@ export function trainClassifier(samples: readonly TrainingSample[], options: Tra
 
   // Leave-one-student-out impostors: each face scored as if its own student were not enrolled.
   const impostor: number[] = [];
-  const sims = new Float64Array(classes.length);
+  const centreSims = new Float32Array(m.n * classes.length);
   for (let r = 0; r < m.n; r++) {
+    const sims = centreSims.subarray(r * classes.length, (r + 1) * classes.length);
     for (let c = 0; c < classes.length; c++) sims[c] = dot(centroids[c]!, m.x, r * d);
     const [first, second] = topTwo(sims, m.labels[r]!);
     impostor.push(first - RIVAL_WEIGHT * (Number.isFinite(second) ? second : 0));
   }
   const threshold = quantile(impostor, 1 - (options.targetFalseAccept ?? 0.01));
 
-  // Cost by k-fold cross-validation, and out-of-fold decision values for Platt scaling.
+  // Cost by k-fold cross-validation, and out-of-fold decision values for Platt scaling. Past
+  // `crossValidationStudents` students both come from a seeded sample of that many students, and the Platt
+  // scaling fitted on their pooled decision values serves every student: cross-validating a school-sized
+  // roster would train ten one-vs-rest models of a thousand classes each.
   const minCount = Math.min(...counts);
   const costs = minCount >= 3 ? (options.costs ?? [0.1, 1, 10]) : [options.defaultCost ?? 1];
   const k = Math.max(2, Math.min(3, minCount));
   const tolerance = options.tolerance ?? 0.1;
-  const folds = stratifiedFolds(m, classes.length, k, seed);
-  const all = Array.from({ length: m.n }, (_, r) => r);
+  const sampleSize = options.crossValidationStudents ?? 100;
+  const sampled = classes.length > sampleSize;
+  const cv = sampled
+    ? restrictToClasses(
+        m,
+        centreSims,
+        classes.length,
+        shuffleInPlace(
+          classes.map((_, c) => c),
+          seededRandom(seed),
+        )
+          .slice(0, sampleSize)
+          .sort((a, b) => a - b),
+      )
+    : { m, centreSims, classes: classes.length };
+  const folds = stratifiedFolds(cv.m, cv.classes, k, seed);
+  const cvRows = Array.from({ length: cv.m.n }, (_, r) => r);
   let best = { cost: costs[0]!, correct: -1, decisions: new Float64Array(0) };
-  const steps = costs.length * k + 1;
+  // The final fit's share of the progress bar: one step among the cross-validation's, or most of it when
+  // the cross-validation only sees a sample.
+  const cvSteps = costs.length * k;
+  const cvShare = sampled ? 0.3 : cvSteps / (cvSteps + 1);
   let done = 0;
-  const gram = useGram(m.n, d) ? gramMatrix(m.x, m.n, d) : null;
+  const cvGram = useGram(cv.m.n, d) ? gramMatrix(cv.m.x, cv.m.n, d) : null;
   for (const cost of costs) {
-    const decisions = new Float64Array(m.n * classes.length);
+    const decisions = new Float64Array(cv.m.n * cv.classes);
     let correct = 0;
     for (const fold of folds) {
       const held = new Set(fold);
       const model = trainOneVsRest(
-        m,
-        gram,
-        all.filter((r) => !held.has(r)),
-        classes.length,
+        cv.m,
+        cvGram,
+        cv.centreSims,
+        cvRows.filter((r) => !held.has(r)),
+        cv.classes,
         cost,
         tolerance,
         seed,
       );
       for (const r of fold) {
         const f = model.decide(r);
-        decisions.set(f, r * classes.length);
+        decisions.set(f, r * cv.classes);
         let arg = 0;
         for (let c = 1; c < f.length; c++) if (f[c]! > f[arg]!) arg = c;
-        if (arg === m.labels[r]) correct++;
+        if (arg === cv.m.labels[r]) correct++;
       }
-      progress(++done / steps);
+      progress((++done / cvSteps) * cvShare);
     }
     if (correct > best.correct) best = { cost, correct, decisions };
   }
-  const platt = classes.map((_, c) =>
-    fitPlatt(
-      Array.from({ length: m.n }, (_, r) => best.decisions[r * classes.length + c]!),
-      Array.from({ length: m.n }, (_, r) => m.labels[r] === c),
-    ),
-  );
-  const models = trainOneVsRest(m, gram, all, classes.length, best.cost, tolerance, seed).weights();
+  const own = (r: number, c: number): boolean => cv.m.labels[r] === c;
+  const platt = sampled
+    ? Array<PlattScaling>(classes.length).fill(
+        fitPlatt(
+          best.decisions,
+          Array.from(best.decisions, (_, i) => own(Math.floor(i / cv.classes), i % cv.classes)),
+        ),
+      )
+    : classes.map((_, c) =>
+        fitPlatt(
+          Array.from({ length: m.n }, (_, r) => best.decisions[r * classes.length + c]!),
+          Array.from({ length: m.n }, (_, r) => own(r, c)),
+        ),
+      );
+  const gram = sampled ? (useGram(m.n, d) ? gramMatrix(m.x, m.n, d) : null) : cvGram;
+  const all = Array.from({ length: m.n }, (_, r) => r);
+  const models = trainOneVsRest(m, gram, centreSims, all, classes.length, best.cost, tolerance, seed, (c) =>
+    progress(cvShare + ((1 - cvShare) * c) / classes.length),
+  ).weights();
   progress(1);
   return {
     ...common,

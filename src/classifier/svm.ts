@@ -14,12 +14,16 @@ export interface BinarySvmOptions {
   readonly maxPasses?: number;
   /** Seed of the coordinate order. Defaults to 1. */
   readonly seed?: number;
+  /** Starting dual variables (a warm start), one for each row; zeros by default. */
+  readonly initialAlpha?: Float64Array;
 }
 
 export interface BinarySvm {
   readonly weights: Float64Array;
   readonly bias: number;
   readonly passes: number;
+  /** The dual variables, one for each row. */
+  readonly alpha: Float64Array;
 }
 
 /**
@@ -44,9 +48,15 @@ export function trainBinarySvm(
     for (let k = 0; k < d; k++) s += x[at + k]! * x[at + k]!;
     qd[i] = s;
   }
-  const alpha = new Float64Array(n);
+  const alpha = options.initialAlpha ? Float64Array.from(options.initialAlpha) : new Float64Array(n);
   const w = new Float64Array(d);
   let b = 0;
+  for (let i = 0; i < n; i++) {
+    const ay = alpha[i]! * y[i]!;
+    if (ay === 0) continue;
+    for (let k = 0; k < d; k++) w[k] = w[k]! + ay * x[i * d + k]!;
+    b += ay;
+  }
   let active = Array.from({ length: n }, (_, i) => i);
   let pgMaxOld = Infinity;
   let passes = 0;
@@ -89,7 +99,66 @@ export function trainBinarySvm(
     }
     pgMaxOld = pgMax <= 0 ? Infinity : pgMax;
   }
-  return { weights: w, bias: b, passes };
+  return { weights: w, bias: b, passes, alpha };
+}
+
+/**
+ * The same solution as `trainBinarySvm`, found on a working set: the solver runs on the rows `start` only,
+ * then every other row is checked once, and those that violate the optimality conditions (inside the
+ * margin, where α = 0 needs y·f ≥ 1) join the set for another, warm-started, round. In one-vs-rest the
+ * support vectors are the class and its look-alikes, so a start of the class and the negatives closest to
+ * its centre usually holds them all, and each round costs one plain pass over the rest instead of the
+ * solver's passes with updates.
+ */
+export function trainBinarySvmOnWorkingSet(
+  x: Float32Array,
+  n: number,
+  d: number,
+  y: Int8Array,
+  start: readonly number[],
+  options: BinarySvmOptions = {},
+): BinarySvm {
+  const tolerance = options.tolerance ?? 1e-3;
+  const inSet = new Uint8Array(n);
+  const set: number[] = [];
+  for (const r of start) {
+    if (inSet[r]) continue;
+    inSet[r] = 1;
+    set.push(r);
+  }
+  let alpha = new Float64Array(set.length);
+  let passes = 0;
+  for (;;) {
+    const sub = new Float32Array(set.length * d);
+    set.forEach((r, i) => sub.set(x.subarray(r * d, (r + 1) * d), i * d));
+    const svm = trainBinarySvm(
+      sub,
+      set.length,
+      d,
+      Int8Array.from(set, (r) => y[r]!),
+      {
+        ...options,
+        initialAlpha: alpha,
+      },
+    );
+    passes += svm.passes;
+    const joining: number[] = [];
+    for (let r = 0; r < n; r++) {
+      if (inSet[r]) continue;
+      if (y[r]! * decisionValue(svm, x, r * d) - 1 < -tolerance / 2) joining.push(r);
+    }
+    if (joining.length === 0 || set.length === n) {
+      const full = new Float64Array(n);
+      set.forEach((r, i) => (full[r] = svm.alpha[i]!));
+      return { weights: svm.weights, bias: svm.bias, passes, alpha: full };
+    }
+    alpha = new Float64Array(set.length + joining.length);
+    alpha.set(svm.alpha);
+    for (const r of joining) {
+      inSet[r] = 1;
+      set.push(r);
+    }
+  }
 }
 
 /** w·x + b for row `row` of `x`. */
@@ -98,10 +167,17 @@ export function decisionValue(
   x: ArrayLike<number>,
   offset = 0,
 ): number {
-  let f = svm.bias;
+  const f = svm.bias;
   const w = svm.weights;
-  for (let k = 0; k < w.length; k++) f += w[k]! * x[offset + k]!;
-  return f;
+  let s0 = 0;
+  let s1 = 0;
+  let k = 0;
+  for (; k + 1 < w.length; k += 2) {
+    s0 += w[k]! * x[offset + k]!;
+    s1 += w[k + 1]! * x[offset + k + 1]!;
+  }
+  for (; k < w.length; k++) s0 += w[k]! * x[offset + k]!;
+  return f + s0 + s1;
 }
 
 /** Dot product of rows i and j of `x` (d values each), four accumulators for speed. */

@@ -10,7 +10,7 @@ import {
 } from '../../src/classifier/classifier';
 import { fitPlatt, plattProbability } from '../../src/classifier/platt';
 import { seededRandom } from '../../src/classifier/random';
-import { decisionValue, trainBinarySvm } from '../../src/classifier/svm';
+import { decisionValue, trainBinarySvm, trainBinarySvmOnWorkingSet } from '../../src/classifier/svm';
 
 describe('trainBinarySvm (dual coordinate descent)', () => {
   it('solves a two-point problem by hand: w = 4C / (1 + 4C), b = 0', () => {
@@ -43,6 +43,29 @@ describe('trainBinarySvm (dual coordinate descent)', () => {
     let correct = 0;
     for (let i = 0; i < n; i++) if (Math.sign(decisionValue(a, x, i * d)) === y[i]) correct++;
     expect(correct).toBe(n);
+  });
+});
+
+describe('trainBinarySvmOnWorkingSet', () => {
+  it('finds the solution of the full solver from a start that misses support vectors', () => {
+    const random = seededRandom(9);
+    const n = 400;
+    const d = 6;
+    const x = new Float32Array(n * d);
+    const y = new Int8Array(n);
+    for (let i = 0; i < n; i++) {
+      y[i] = i < 40 ? 1 : -1;
+      for (let k = 0; k < d; k++) x[i * d + k] = random() - 0.5 + (k === 0 ? y[i]! * 0.6 : 0);
+    }
+    const full = trainBinarySvm(x, n, d, y, { tolerance: 1e-6 });
+    // The positives and a handful of negatives: most negatives with α > 0 must join along the way.
+    const start = [...Array.from({ length: 40 }, (_, i) => i), 100, 200, 300];
+    const ws = trainBinarySvmOnWorkingSet(x, n, d, y, start, { tolerance: 1e-6 });
+    const supportFull = full.alpha.filter((a) => a > 0).length;
+    expect(supportFull).toBeGreaterThan(start.length);
+    for (let k = 0; k < d; k++) expect(ws.weights[k]).toBeCloseTo(full.weights[k]!, 3);
+    expect(ws.bias).toBeCloseTo(full.bias, 3);
+    for (let i = 0; i < n; i++) expect(ws.alpha[i]! > 1e-4).toBe(full.alpha[i]! > 1e-4);
   });
 });
 
@@ -129,6 +152,28 @@ describe('trainClassifier and predict', () => {
     expect(() => deserializeClassifier('{"format":"x"}')).toThrow(ValidationError);
     expect(() => deserializeClassifier('not json')).toThrow(/damaged/);
     expect(() => predict(model, probe, 'other')).toThrow(/train again/);
+  });
+
+  it('on features (more samples than dimensions), cross-validates a sample of students past the limit', () => {
+    const many = clusters(12, 10, 16, 21, 0.25);
+    const seen: number[] = [];
+    const big = trainClassifier(many.samples, {
+      modelId: 'm',
+      crossValidationStudents: 4,
+      onProgress: (f) => seen.push(f),
+    });
+    // One Platt scaling, fitted on the sample, serves all twelve.
+    expect(new Set(big.platt.map((p) => JSON.stringify(p))).size).toBe(1);
+    expect(big.platt[0]!.A).toBeLessThan(0);
+    let correct = 0;
+    for (let c = 0; c < 12; c++)
+      for (let i = 0; i < 5; i++) if (predict(big, many.draw(c)).nearest === `student-${c}`) correct++;
+    expect(correct).toBeGreaterThanOrEqual(57);
+    expect(seen.at(-1)).toBe(1);
+    expect(seen).toEqual([...seen].sort((a, b) => a - b));
+    // Under the limit, each student has a scaling of its own.
+    const small = trainClassifier(many.samples, { modelId: 'm' });
+    expect(new Set(small.platt.map((p) => JSON.stringify(p))).size).toBe(12);
   });
 
   it('works on similarity alone with a single student', () => {
