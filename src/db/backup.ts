@@ -6,11 +6,15 @@
 import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
 import { ValidationError } from '../core/errors';
 import type { AttendanceDatabase } from './schema';
+import { rebuildAllPacks } from './samples';
 import { guardWrite } from './storage';
+
+/** Derived from the face samples: left out of backups and rebuilt on restore. */
+const DERIVED_TABLES = ['embeddingPacks'];
 
 /** The whole database as a JSON file (face crops and embeddings included). */
 export function exportBackup(db: AttendanceDatabase): Promise<Blob> {
-  return exportDB(db, { prettyJson: false });
+  return exportDB(db, { prettyJson: false, skipTables: DERIVED_TABLES });
 }
 
 export interface BackupSummary {
@@ -75,5 +79,6 @@ export async function restoreBackup(db: AttendanceDatabase, file: Blob): Promise
   await guardWrite('the restored data', () =>
     importInto(db, file, { clearTablesBeforeImport: true, acceptVersionDiff: true }),
   );
+  await rebuildAllPacks(db);
   return summary;
 }

@@ -2,7 +2,8 @@
  * The local database (IndexedDB through Dexie): students, face samples, classifiers, sessions, attendance
  * and settings. Only `src/db` touches Dexie; the rest of the app goes through its repositories.
  */
-import { Dexie, type EntityTable } from 'dexie';
+import { Dexie, type EntityTable, type Table } from 'dexie';
+import { packsOf } from './packs';
 
 export type PhotoSampleStatus = 'none' | 'some' | 'enough';
 
@@ -46,6 +47,18 @@ export interface FaceSample {
   quality: { readonly sharpness: number; readonly faceSize: number };
   source: 'camera' | 'upload';
   capturedAt: string;
+}
+
+/** Derived from the face samples (see packs.ts): one student's embeddings from one model, 8-bit. */
+export interface EmbeddingPack {
+  modelId: string;
+  studentId: string;
+  /** The face samples, in the order of the vectors. */
+  sampleIds: number[];
+  dimension: number;
+  /** Each vector is codes × scale. */
+  scales: Float32Array;
+  codes: Int8Array;
 }
 
 export interface ClassifierRecord {
@@ -98,6 +111,7 @@ export interface Setting {
 export class AttendanceDatabase extends Dexie {
   students!: EntityTable<Student, 'id'>;
   faceSamples!: EntityTable<FaceSample, 'id'>;
+  embeddingPacks!: Table<EmbeddingPack, [string, string]>;
   classifiers!: EntityTable<ClassifierRecord, 'id'>;
   sessions!: EntityTable<Session, 'id'>;
   attendance!: EntityTable<AttendanceRecord, 'id'>;
@@ -113,5 +127,12 @@ export class AttendanceDatabase extends Dexie {
       attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
       settings: '&key',
     });
+    // 2: embedding packs for fast training loads, built from the samples already there.
+    this.version(2)
+      .stores({ embeddingPacks: '&[modelId+studentId], studentId' })
+      .upgrade(async (tx) => {
+        const samples = (await tx.table('faceSamples').toArray()) as FaceSample[];
+        await tx.table('embeddingPacks').bulkPut(packsOf(samples));
+      });
   }
 }

@@ -1,6 +1,7 @@
 /** Students: add, update, search, delete (with their face samples, and optionally everything else). */
 import { ValidationError } from '../core/errors';
 import type { AttendanceDatabase, Student } from './schema';
+import { refreshStudentSamples } from './samples';
 import { guardWrite } from './storage';
 import { validateStudent, type StudentInput } from './validation';
 
@@ -38,7 +39,7 @@ export async function updateStudent(
 ): Promise<Student> {
   const valid = validateStudent(input, now);
   return guardWrite(`student ${valid.studentId}`, () =>
-    db.transaction('rw', db.students, db.faceSamples, db.classifiers, async () => {
+    db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
       const current = await db.students.where('studentId').equals(studentId).first();
       if (!current) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
       await checkUniqueId(db, valid.studentId, current.id);
@@ -46,7 +47,8 @@ export async function updateStudent(
       await db.students.put(updated);
       if (valid.studentId !== studentId) {
         await db.faceSamples.where('studentId').equals(studentId).modify({ studentId: valid.studentId });
-        await db.classifiers.toCollection().modify({ needsRetraining: true });
+        await db.embeddingPacks.where('studentId').equals(studentId).delete();
+        await refreshStudentSamples(db, valid.studentId);
       }
       return updated;
     }),
@@ -67,14 +69,19 @@ export async function deleteStudent(
   studentId: string,
   options: DeleteOptions = {},
 ): Promise<void> {
-  await db.transaction('rw', [db.students, db.faceSamples, db.classifiers, db.attendance], async () => {
-    const deleted = await db.students.where('studentId').equals(studentId).delete();
-    if (deleted === 0)
-      throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
-    await db.faceSamples.where('studentId').equals(studentId).delete();
-    await db.classifiers.toCollection().modify({ needsRetraining: true });
-    if (options.eraseAllData) await db.attendance.where('studentId').equals(studentId).delete();
-  });
+  await db.transaction(
+    'rw',
+    [db.students, db.faceSamples, db.embeddingPacks, db.classifiers, db.attendance],
+    async () => {
+      const deleted = await db.students.where('studentId').equals(studentId).delete();
+      if (deleted === 0)
+        throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      await db.faceSamples.where('studentId').equals(studentId).delete();
+      await db.embeddingPacks.where('studentId').equals(studentId).delete();
+      await db.classifiers.toCollection().modify({ needsRetraining: true });
+      if (options.eraseAllData) await db.attendance.where('studentId').equals(studentId).delete();
+    },
+  );
 }
 
 export function getStudent(db: AttendanceDatabase, studentId: string): Promise<Student | undefined> {

@@ -1,0 +1,124 @@
+/**
+ * Face samples (the aligned crop and its embeddings) and the trained classifiers. Adding or deleting a
+ * sample updates the student's photo-sample status and marks the classifiers for retraining, in the same
+ * transaction.
+ */
+import { Dexie } from 'dexie';
+import { ValidationError } from '../core/errors';
+import { packsOf, unpack } from './packs';
+import type { AttendanceDatabase, ClassifierRecord, FaceSample, PhotoSampleStatus } from './schema';
+import { guardWrite } from './storage';
+
+/** From this many samples on, a student counts as having enough photos. */
+export const ENOUGH_SAMPLES = 10;
+
+export function sampleStatus(count: number): PhotoSampleStatus {
+  return count === 0 ? 'none' : count < ENOUGH_SAMPLES ? 'some' : 'enough';
+}
+
+export type NewFaceSample = Omit<FaceSample, 'id' | 'studentId'>;
+
+/**
+ * After a student's samples changed: their embedding packs, photo-sample status, and the classifiers'
+ * need for retraining. Runs inside a transaction over students, faceSamples, embeddingPacks and classifiers.
+ */
+export async function refreshStudentSamples(db: AttendanceDatabase, studentId: string): Promise<void> {
+  const samples = await db.faceSamples.where('studentId').equals(studentId).toArray();
+  await db.embeddingPacks.where('studentId').equals(studentId).delete();
+  await db.embeddingPacks.bulkPut(packsOf(samples));
+  await db.students
+    .where('studentId')
+    .equals(studentId)
+    .modify({ photoSampleStatus: sampleStatus(samples.length) });
+  await db.classifiers.toCollection().modify({ needsRetraining: true });
+}
+
+/** Rebuilds every embedding pack from the samples (after a restore). */
+export async function rebuildAllPacks(db: AttendanceDatabase): Promise<void> {
+  await db.transaction('rw', [db.faceSamples, db.embeddingPacks], async () => {
+    await db.embeddingPacks.clear();
+    await db.embeddingPacks.bulkPut(packsOf(await db.faceSamples.toArray()));
+  });
+}
+
+/** Saves samples of one student; returns them with their ids. */
+export async function addFaceSamples(
+  db: AttendanceDatabase,
+  studentId: string,
+  samples: readonly NewFaceSample[],
+): Promise<FaceSample[]> {
+  return guardWrite(`the photos of student ${studentId}`, () =>
+    db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
+      if (!(await db.students.where('studentId').equals(studentId).count())) {
+        throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      }
+      const rows: FaceSample[] = samples.map((s) => ({ ...s, studentId }));
+      const ids = await db.faceSamples.bulkAdd(rows, { allKeys: true });
+      rows.forEach((r, i) => (r.id = ids[i]));
+      await refreshStudentSamples(db, studentId);
+      return rows;
+    }),
+  );
+}
+
+/** Deletes one sample (crop and embeddings); nothing happens for an id that is gone already. */
+export async function deleteFaceSample(db: AttendanceDatabase, id: number): Promise<void> {
+  await db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
+    const sample = await db.faceSamples.get(id);
+    if (!sample) return;
+    await db.faceSamples.delete(id);
+    await refreshStudentSamples(db, sample.studentId);
+  });
+}
+
+/** A student's samples, oldest first. */
+export function samplesOfStudent(db: AttendanceDatabase, studentId: string): Promise<FaceSample[]> {
+  return db.faceSamples.where('studentId').equals(studentId).sortBy('capturedAt');
+}
+
+/** Number of samples of every student that has any, from the index alone. */
+export async function sampleCounts(db: AttendanceDatabase): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const key of await db.faceSamples.orderBy('studentId').keys()) {
+    const id = key as string;
+    counts.set(id, (counts.get(id) ?? 0) + 1);
+  }
+  return counts;
+}
+
+export interface TrainingData {
+  readonly samples: { readonly label: string; readonly embedding: Float32Array }[];
+  /** Samples that have no embedding from this model yet (taken while another model was chosen). */
+  readonly missing: number;
+}
+
+/** Every sample's embedding from `modelId` (from the packs), labelled with its student ID. */
+export async function loadTrainingData(db: AttendanceDatabase, modelId: string): Promise<TrainingData> {
+  return db.transaction('r', [db.faceSamples, db.embeddingPacks], async () => {
+    const packs = await db.embeddingPacks
+      .where('[modelId+studentId]')
+      .between([modelId, Dexie.minKey], [modelId, Dexie.maxKey])
+      .toArray();
+    const samples = packs.flatMap((p) => unpack(p).map((embedding) => ({ label: p.studentId, embedding })));
+    return { samples, missing: (await db.faceSamples.count()) - samples.length };
+  });
+}
+
+/** Stores the classifier for its model, replacing the previous one. */
+export async function saveClassifier(
+  db: AttendanceDatabase,
+  modelId: string,
+  snapshot: string,
+  trainedAt: string,
+): Promise<void> {
+  await guardWrite('the trained classifier', () =>
+    db.transaction('rw', db.classifiers, async () => {
+      await db.classifiers.where('modelId').equals(modelId).delete();
+      await db.classifiers.add({ modelId, snapshot, trainedAt, needsRetraining: false });
+    }),
+  );
+}
+
+export function loadClassifier(db: AttendanceDatabase, modelId: string): Promise<ClassifierRecord | undefined> {
+  return db.classifiers.where('modelId').equals(modelId).first();
+}
