@@ -35,3 +35,28 @@ export async function changeAttendance(
 export function attendanceOfSession(db: AttendanceDatabase, sessionId: number): Promise<AttendanceRecord[]> {
   return db.attendance.where('sessionId').equals(sessionId).toArray();
 }
+
+/** Every session, the latest first. */
+export async function listSessions(db: AttendanceDatabase): Promise<Session[]> {
+  return (await db.sessions.toArray()).sort((a, b) => b.start.localeCompare(a.start));
+}
+
+/** Ends a session (its time of ending is kept). */
+export async function endSession(db: AttendanceDatabase, id: number, at = new Date()): Promise<void> {
+  await guardWrite('the session', () => db.sessions.update(id, { end: at.toISOString() }));
+}
+
+/** Every attendance record. */
+export function allAttendance(db: AttendanceDatabase): Promise<AttendanceRecord[]> {
+  return db.attendance.toArray();
+}
+
+/**
+ * Erases everything this app stored on this computer: students, face photos and embeddings, classifiers,
+ * sessions, attendance and settings, in one transaction.
+ */
+export async function eraseEverything(db: AttendanceDatabase): Promise<void> {
+  await db.transaction('rw', db.tables, async () => {
+    await Promise.all(db.tables.map((t) => t.clear()));
+  });
+}

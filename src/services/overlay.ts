@@ -34,3 +34,51 @@ export function drawDetections(
     ctx.fillText(label, x + 4 - line / 2, y - th * 0.28);
   }
 }
+
+export interface LabelledFace {
+  readonly face: FaceDetection;
+  /** Lines of text above the box, the first in bold. */
+  readonly lines: readonly string[];
+  readonly known: boolean;
+}
+
+/** Boxes with the student's details (as the original's overlay had), green for students, amber for "Unknown". */
+export function drawLabelledFaces(
+  canvas: HTMLCanvasElement,
+  width: number,
+  height: number,
+  faces: readonly LabelledFace[],
+): void {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  if (!ctx) return;
+  ctx.clearRect(0, 0, width, height);
+  const line = Math.max(2, Math.round(width / 320));
+  const size = Math.max(12, Math.round(width / 52));
+  for (const { face, lines, known } of faces) {
+    const { x, y, width: w, height: h } = face.box;
+    const colour = known ? '#16a34a' : '#f59e0b';
+    ctx.lineWidth = line;
+    ctx.strokeStyle = colour;
+    ctx.strokeRect(x, y, w, h);
+    const lh = Math.round(size * 1.3);
+    const boxW = Math.max(
+      w,
+      ...lines.map((t, i) => {
+        ctx.font = `${i === 0 ? 700 : 500} ${size}px system-ui, sans-serif`;
+        return ctx.measureText(t).width + 10;
+      }),
+    );
+    const boxH = lines.length * lh + 6;
+    // Above the face where there is room, else below it.
+    const top = y - boxH >= 0 ? y - boxH : Math.min(height - boxH, y + h);
+    ctx.fillStyle = known ? 'rgba(21, 128, 61, 0.88)' : 'rgba(180, 83, 9, 0.88)';
+    ctx.fillRect(x - line / 2, top, boxW, boxH);
+    ctx.fillStyle = '#fff';
+    lines.forEach((t, i) => {
+      ctx.font = `${i === 0 ? 700 : 500} ${size}px system-ui, sans-serif`;
+      ctx.fillText(t, x + 5 - line / 2, top + 3 + (i + 1) * lh - lh * 0.28);
+    });
+  }
+}

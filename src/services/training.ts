@@ -1,6 +1,15 @@
 /** Trains the classifier in a Web Worker, so the page stays responsive, with progress. */
-import type { ClassifierSnapshot, TrainOptions, TrainingSample } from '../classifier/classifier';
+import {
+  deserializeClassifier,
+  serializeClassifier,
+  type ClassifierSnapshot,
+  type TrainOptions,
+  type TrainingSample,
+} from '../classifier/classifier';
+import { summariseTraining, type TrainingSummary } from '../classifier/summary';
 import { ValidationError } from '../core/errors';
+import { loadClassifier, loadTrainingData, saveClassifier } from '../db/samples';
+import type { AttendanceDatabase } from '../db/schema';
 
 export interface TrainRequest {
   readonly samples: readonly TrainingSample[];
@@ -36,3 +45,38 @@ export function trainInWorker(
     worker.postMessage({ samples, options } satisfies TrainRequest);
   });
 }
+
+export interface TrainingOutcome {
+  readonly snapshot: ClassifierSnapshot;
+  readonly summary: TrainingSummary;
+  /** Samples left out because they have no embedding from the current model. */
+  readonly missing: number;
+}
+
+/** Loads every sample's embedding, trains in a worker, stores the classifier, and sums it up. */
+export async function trainAndSave(
+  db: AttendanceDatabase,
+  modelId: string,
+  onProgress: (fraction: number) => void = () => undefined,
+): Promise<TrainingOutcome> {
+  const data = await loadTrainingData(db, modelId);
+  const snapshot = await trainInWorker(data.samples, { modelId }, onProgress);
+  await saveClassifier(db, modelId, serializeClassifier(snapshot), snapshot.trainedAt);
+  return { snapshot, summary: summariseTraining(snapshot, data.samples), missing: data.missing };
+}
+
+export interface StoredClassifier {
+  readonly snapshot: ClassifierSnapshot;
+  readonly needsRetraining: boolean;
+}
+
+/** The classifier trained for `modelId`, or null when there is none (or it cannot be read: train again). */
+export async function storedClassifier(db: AttendanceDatabase, modelId: string): Promise<StoredClassifier | null> {
+  const record = await loadClassifier(db, modelId);
+  if (!record) return null;
+  return { snapshot: deserializeClassifier(record.snapshot), needsRetraining: record.needsRetraining };
+}
+
+export type { ClassifierSnapshot } from '../classifier/classifier';
+export type { TrainingSummary, LookAlike } from '../classifier/summary';
+export { FEW_SAMPLES } from '../classifier/summary';

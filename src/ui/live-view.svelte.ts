@@ -2,10 +2,11 @@
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
 import { openCamera, stopCamera } from '../services/camera';
-import { loadFaceDetector, type MtcnnDetector } from '../services/detector';
+import type { MtcnnDetector } from '../services/detector';
+import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { drawDetections } from '../services/overlay';
-import { selectBackend, type BackendName, type BackendPreference } from '../services/tf-backend';
+import type { BackendName } from '../services/tf-backend';
 
 export type Phase = 'idle' | 'loading' | 'running' | 'error';
 
@@ -25,15 +26,15 @@ export class LiveView {
   private stream: MediaStream | null = null;
   private loop: LiveDetection | null = null;
 
-  constructor(private readonly preference: BackendPreference) {}
+  /** `engine` gives the app's face engine (started on first use). */
+  constructor(private readonly engine: () => Promise<FaceEngine>) {}
 
-  /** Picks the backend and loads the detector; idempotent. */
+  /** The engine's detector, with its backend and the reason for it. */
   async prepare(): Promise<MtcnnDetector> {
-    if (this.detector) return this.detector;
-    const choice = await selectBackend(this.preference);
-    this.backend = choice.backend;
-    this.backendNote = choice.note;
-    this.detector = await loadFaceDetector();
+    const engine = await this.engine();
+    this.backend = engine.backend;
+    this.backendNote = engine.backendNote;
+    this.detector = engine.detector;
     return this.detector;
   }
 
@@ -76,9 +77,9 @@ export class LiveView {
     if (this.phase !== 'error') this.phase = 'idle';
   }
 
+  /** Stops the camera; the detector belongs to the engine and stays loaded. */
   dispose(): void {
     this.stop();
-    this.detector?.dispose();
     this.detector = null;
   }
 

@@ -28,7 +28,7 @@ afterAll(async () => {
 
 /** Starts the camera check and waits until `frames` frames were analysed. */
 async function runCameraCheck(page: Page, query: string, frames = 3): Promise<void> {
-  await page.goto(`${app.url}${query}`);
+  await page.goto(`${app.url}${query}#/settings`);
   await page.getByRole('button', { name: 'Start camera' }).click();
   await page.waitForFunction(
     (n) => Number(document.querySelector('[data-testid=face-count]')?.getAttribute('data-frames')) >= n,
@@ -89,7 +89,7 @@ describe('camera check in the built app', () => {
 
   it('tells the teacher how to unblock a denied camera, and keeps the page usable', async () => {
     await withBrowser({ camera, allowCamera: false }, async (page) => {
-      await page.goto(`${app.url}?backend=wasm`);
+      await page.goto(`${app.url}?backend=wasm#/settings`);
       await page.getByRole('button', { name: 'Start camera' }).click();
       const alert = page.getByRole('alert');
       await alert.waitFor({ timeout: 120_000 });

@@ -122,7 +122,8 @@ export async function serveProjectPages(
     root: projectRoot,
     configFile: false,
     logLevel: 'error',
-    server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, ...allow] } },
+    // No watching and no hot reload: an edit to the sources while a long benchmark runs must not reload its page.
+    server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, ...allow] }, hmr: false, watch: null },
     optimizeDeps: { include: ['modern-face-api'] },
     plugins,
   });

@@ -1,0 +1,46 @@
+/** The teacher's settings, one row a key in the settings table, with defaults for what was never set. */
+import type { AttendanceDatabase } from './schema';
+import { guardWrite } from './storage';
+
+export interface AppSettings {
+  /** 'auto', 'webgl', 'wasm' or 'cpu'. */
+  readonly backend: 'auto' | 'webgl' | 'wasm' | 'cpu';
+  /** Embedding model id. */
+  readonly modelId: string;
+  /** The chosen camera's deviceId; '' for the browser's choice. */
+  readonly cameraId: string;
+  /** Match score a face needs; null to use the threshold measured at training. */
+  readonly threshold: number | null;
+  /** Samples "Take photos" collects for a student. */
+  readonly sampleTarget: number;
+  /** A short tone when someone is marked. */
+  readonly sound: boolean;
+  /** Who marks by hand (kept with manual changes). */
+  readonly teacherName: string;
+  /** Default "late after" minutes of new sessions. */
+  readonly lateAfterMinutes: number;
+}
+
+export const DEFAULT_SETTINGS: AppSettings = {
+  backend: 'auto',
+  modelId: 'faceres',
+  cameraId: '',
+  threshold: null,
+  sampleTarget: 20,
+  sound: false,
+  teacherName: '',
+  lateAfterMinutes: 10,
+};
+
+export async function loadSettings(db: AttendanceDatabase): Promise<AppSettings> {
+  const rows = await db.settings.toArray();
+  const stored = Object.fromEntries(rows.filter((r) => r.key in DEFAULT_SETTINGS).map((r) => [r.key, r.value]));
+  return { ...DEFAULT_SETTINGS, ...stored };
+}
+
+export async function saveSettings(db: AttendanceDatabase, change: Partial<AppSettings>): Promise<AppSettings> {
+  await guardWrite('the settings', () =>
+    db.settings.bulkPut(Object.entries(change).map(([key, value]) => ({ key, value: value }))),
+  );
+  return loadSettings(db);
+}

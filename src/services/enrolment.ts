@@ -1,0 +1,186 @@
+/**
+ * Enrolment ("Take photos"): samples are taken from the live camera only when exactly one face of enough
+ * size and sharpness is in view, not too soon after the last one and not a copy of it; the teacher is
+ * prompted for some variety of pose. Photos can be uploaded instead.
+ */
+import type { FaceDetection } from '../core/types';
+import type { FaceCapture, FaceEngine } from './face-engine';
+import { decodePhoto } from './face-engine';
+
+export interface CaptureGate {
+  /** Smallest face box width, in frame pixels. */
+  readonly minFaceSize: number;
+  /** Smallest sharpness (variance of the Laplacian of the aligned grey crop). */
+  readonly minSharpness: number;
+  /** Least time between two samples. */
+  readonly minIntervalMs: number;
+  /** A sample more similar than this (cosine) to the previous one is a copy. */
+  readonly maxSimilarity: number;
+}
+
+export const DEFAULT_GATE: CaptureGate = { minFaceSize: 80, minSharpness: 15, minIntervalMs: 300, maxSimilarity: 0.985 };
+export const DEFAULT_SAMPLE_TARGET = 20;
+export const MAX_SAMPLE_TARGET = 100;
+
+export type GateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+/** Whether a frame's faces allow a sample: exactly one face, big enough. */
+export function judgeFaces(faces: readonly FaceDetection[], gate: CaptureGate = DEFAULT_GATE): GateVerdict {
+  if (faces.length === 0) return { ok: false, reason: 'No face in view: the student should face the camera.' };
+  if (faces.length > 1) {
+    return { ok: false, reason: `${faces.length} faces in view: only the student being enrolled should be seen.` };
+  }
+  if (faces[0]!.box.width < gate.minFaceSize) return { ok: false, reason: 'Too far: come closer to the camera.' };
+  return { ok: true };
+}
+
+const cosine = (a: Float32Array, b: Float32Array): number => {
+  let s = 0;
+  for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
+  return s;
+};
+
+/** Whether a capture makes a good sample, given the previous one. */
+export function judgeCapture(
+  capture: FaceCapture,
+  previous: Float32Array | null,
+  gate: CaptureGate = DEFAULT_GATE,
+): GateVerdict {
+  if (capture.sharpness < gate.minSharpness) {
+    return { ok: false, reason: 'Blurred: hold still, or add light to the face.' };
+  }
+  if (previous && cosine(previous, capture.embedding) > gate.maxSimilarity) {
+    return { ok: false, reason: 'Same as the last photo: move the head a little.' };
+  }
+  return { ok: true };
+}
+
+const POSES = [
+  'Look straight at the camera.',
+  'Turn a little to the left.',
+  'Turn a little to the right.',
+  'Tilt the head up a little.',
+  'Tilt the head down a little.',
+  'Look straight again, and smile.',
+];
+
+/** The pose to ask for at sample `taken` of `target`: each pose for an equal share of the samples. */
+export function poseHint(taken: number, target: number): string {
+  return POSES[Math.min(POSES.length - 1, Math.floor((taken * POSES.length) / Math.max(1, target)))]!;
+}
+
+export interface EnrolmentProgress {
+  /** Faces of the latest frame, for the overlay. */
+  readonly faces: readonly FaceDetection[];
+  readonly width: number;
+  readonly height: number;
+  /** Why no sample was taken from this frame ('' when one was). */
+  readonly reason: string;
+  /** The sample taken from this frame, if any. */
+  readonly capture: FaceCapture | null;
+}
+
+export interface EnrolmentLoop {
+  stop(): void;
+}
+
+/**
+ * Takes samples from the playing video until `wanted()` says none are wanted, one frame in flight at a
+ * time. `onFrame` gets every frame; a capture it receives is the caller's to save.
+ */
+export function startEnrolmentLoop(
+  video: HTMLVideoElement,
+  engine: FaceEngine,
+  wanted: () => boolean,
+  onFrame: (progress: EnrolmentProgress) => void | Promise<void>,
+  onError: (error: unknown) => void,
+  gate: CaptureGate = DEFAULT_GATE,
+): EnrolmentLoop {
+  let running = true;
+  let last: Float32Array | null = null;
+  let lastAt = -Infinity;
+  const step = async (): Promise<void> => {
+    if (!running) return;
+    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
+      requestAnimationFrame(() => void step());
+      return;
+    }
+    try {
+      const now = performance.now();
+      const tooSoon = now - lastAt < gate.minIntervalMs;
+      const seen: { verdict: GateVerdict } = { verdict: { ok: true } };
+      const result = await engine.capture(video, (faces) => {
+        seen.verdict = judgeFaces(faces, gate);
+        return seen.verdict.ok && !tooSoon && wanted() ? faces : [];
+      });
+      const verdict = seen.verdict;
+      if (!running) return;
+      let capture: FaceCapture | null = result.captures[0] ?? null;
+      let reason = verdict.ok ? (tooSoon ? 'Hold on…' : wanted() ? '' : 'Done.') : verdict.reason;
+      if (capture) {
+        const judged = judgeCapture(capture, last, gate);
+        if (judged.ok) {
+          last = capture.embedding;
+          lastAt = performance.now();
+        } else {
+          reason = judged.reason;
+          capture = null;
+        }
+      }
+      await onFrame({ faces: result.faces, width: result.width, height: result.height, reason, capture });
+    } catch (error) {
+      running = false;
+      onError(error);
+      return;
+    }
+    requestAnimationFrame(() => void step());
+  };
+  requestAnimationFrame(() => void step());
+  return {
+    stop() {
+      running = false;
+    },
+  };
+}
+
+export interface UploadOutcome {
+  readonly file: string;
+  readonly capture: FaceCapture | null;
+  /** Why the photo gave no sample ('' when it did). */
+  readonly problem: string;
+}
+
+/** One sample from each photo that shows exactly one face; the others say why not. */
+export async function samplesFromPhotos(
+  engine: FaceEngine,
+  files: readonly File[],
+  gate: CaptureGate = DEFAULT_GATE,
+): Promise<UploadOutcome[]> {
+  const out: UploadOutcome[] = [];
+  for (const file of files) {
+    let bitmap: ImageBitmap;
+    try {
+      bitmap = await decodePhoto(file);
+    } catch (error) {
+      out.push({ file: file.name, capture: null, problem: (error as Error).message });
+      continue;
+    }
+    try {
+      // Photos are framed by hand: any face size the detector finds will do.
+      const result = await engine.capture(bitmap, (faces) => (faces.length === 1 ? faces : []));
+      const capture = result.captures[0] ?? null;
+      let problem = '';
+      if (result.faces.length === 0) {
+        problem = `"${file.name}": no face was found. Use a photo where the face is clear and turned to the camera.`;
+      } else if (result.faces.length > 1) {
+        problem = `"${file.name}" shows ${result.faces.length} faces. Use a photo of this student alone.`;
+      } else if (capture && capture.sharpness < gate.minSharpness) {
+        problem = `"${file.name}" is too blurred. Use a sharper photo.`;
+      }
+      out.push({ file: file.name, capture: problem ? null : capture, problem });
+    } finally {
+      bitmap.close();
+    }
+  }
+  return out;
+}

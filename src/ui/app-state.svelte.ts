@@ -1,0 +1,121 @@
+/**
+ * State shared by every screen: the database, the settings, the student list with sample counts, the face
+ * engine (loaded once, when a screen first needs the camera), the current screen and the message line.
+ */
+import { SvelteMap } from 'svelte/reactivity';
+import { AppError } from '../core/errors';
+import {
+  database,
+  DEFAULT_SETTINGS,
+  findStudents,
+  loadSettings,
+  requestPersistentStorage,
+  sampleCounts,
+  saveSettings,
+  type AppSettings,
+  type Student,
+} from '../services/data';
+import { FaceEngine } from '../services/face-engine';
+import type { BackendName } from '../services/tf-backend';
+import { backendFromUrl } from './backend-preference';
+
+export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'settings';
+
+export const SCREENS: readonly { readonly id: Screen; readonly label: string }[] = [
+  { id: 'students', label: 'Students' },
+  { id: 'enrol', label: 'Enrolment' },
+  { id: 'train', label: 'Training' },
+  { id: 'attendance', label: 'Attendance' },
+  { id: 'records', label: 'Records' },
+  { id: 'settings', label: 'Settings' },
+];
+
+export function screenFromHash(hash: string): Screen {
+  const id = hash.replace(/^#\/?/, '').split('?')[0];
+  return SCREENS.find((s) => s.id === id)?.id ?? 'students';
+}
+
+/** The text to show for any error: ours carry their advice, the rest get a generic one. */
+export function messageOf(error: unknown): string {
+  if (error instanceof AppError) return error.message;
+  return `Something went wrong: ${error instanceof Error ? error.message : String(error)}. Try again; if it keeps happening, reload the page.`;
+}
+
+export interface Toast {
+  readonly text: string;
+  readonly kind: 'good' | 'bad' | 'info';
+}
+
+export class AppState {
+  readonly db = database();
+  screen = $state<Screen>(screenFromHash(location.hash));
+  settings = $state<AppSettings>(DEFAULT_SETTINGS);
+  students = $state<Student[]>([]);
+  /** Samples per student ID; replaced whole on refresh, never changed in place. */
+  counts = $state<ReadonlyMap<string, number>>(new SvelteMap<string, number>());
+  /** The student chosen for "Take photos". */
+  selectedStudentId = $state('');
+  engineState = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
+  backend = $state<BackendName | null>(null);
+  backendNote = $state('');
+  toast = $state<Toast | null>(null);
+  ready = $state(false);
+
+  private engine: Promise<FaceEngine> | null = null;
+  private engineKey = '';
+  private toastTimer: ReturnType<typeof setTimeout> | undefined;
+
+  async init(): Promise<void> {
+    this.settings = await loadSettings(this.db);
+    await this.refreshStudents();
+    this.ready = true;
+    void requestPersistentStorage();
+  }
+
+  go(screen: Screen): void {
+    this.screen = screen;
+    if (screenFromHash(location.hash) !== screen) history.replaceState(null, '', `#/${screen}`);
+  }
+
+  async refreshStudents(): Promise<void> {
+    [this.students, this.counts] = await Promise.all([findStudents(this.db), sampleCounts(this.db)]);
+  }
+
+  async updateSettings(change: Partial<AppSettings>): Promise<void> {
+    this.settings = await saveSettings(this.db, change);
+  }
+
+  /** The backend asked for: `?backend=` in the address wins over the setting (for checks). */
+  private backendPreference(): AppSettings['backend'] {
+    const fromUrl = backendFromUrl(location.search);
+    return fromUrl !== 'auto' ? fromUrl : this.settings.backend;
+  }
+
+  /** The face engine for the current backend and model, started on first use. */
+  faceEngine(): Promise<FaceEngine> {
+    const key = `${this.backendPreference()}|${this.settings.modelId}`;
+    if (this.engine && this.engineKey === key) return this.engine;
+    const previous = this.engine;
+    this.engineKey = key;
+    this.engineState = 'loading';
+    this.engine = (async () => {
+      (await previous?.catch(() => null))?.dispose();
+      const engine = await FaceEngine.start(this.backendPreference(), this.settings.modelId);
+      this.backend = engine.backend;
+      this.backendNote = engine.backendNote;
+      this.engineState = 'ready';
+      return engine;
+    })();
+    this.engine.catch(() => {
+      this.engineState = 'error';
+      this.engine = null;
+    });
+    return this.engine;
+  }
+
+  say(text: string, kind: Toast['kind'] = 'info'): void {
+    this.toast = { text, kind };
+    clearTimeout(this.toastTimer);
+    this.toastTimer = setTimeout(() => (this.toast = null), kind === 'bad' ? 10_000 : 4_000);
+  }
+}

@@ -1,0 +1,101 @@
+/** The rules behind the screens: the enrolment gate and pose hints, sighting confirmation, the training summary. */
+import { describe, expect, it } from 'vitest';
+import { trainClassifier, type TrainingSample } from '../../src/classifier/classifier';
+import { seededRandom } from '../../src/classifier/random';
+import { summariseTraining } from '../../src/classifier/summary';
+import type { FaceDetection } from '../../src/core/types';
+import { DEFAULT_GATE, judgeCapture, judgeFaces, poseHint } from '../../src/services/enrolment';
+import type { FaceCapture } from '../../src/services/face-engine';
+import { SightingConfirmer, withThreshold } from '../../src/services/recognition';
+
+const face = (width: number): FaceDetection => ({
+  box: { x: 10, y: 10, width, height: width },
+  score: 0.99,
+  landmarks: [
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+    { x: 0, y: 0 },
+  ],
+});
+
+const unit = (v: number[]): Float32Array => {
+  const n = Math.hypot(...v);
+  return Float32Array.from(v, (x) => x / n);
+};
+
+const capture = (embedding: Float32Array, sharpness: number): FaceCapture => ({
+  detection: face(120),
+  embedding,
+  crop: new Blob([]),
+  sharpness,
+  faceSize: 120,
+});
+
+describe('enrolment gate', () => {
+  it('wants exactly one face, big enough, and says what to do otherwise', () => {
+    expect(judgeFaces([face(150)])).toEqual({ ok: true });
+    expect(judgeFaces([])).toMatchObject({ ok: false, reason: expect.stringMatching(/No face/) as string });
+    expect(judgeFaces([face(150), face(150)])).toMatchObject({ reason: expect.stringMatching(/^2 faces/) as string });
+    expect(judgeFaces([face(DEFAULT_GATE.minFaceSize - 1)])).toMatchObject({
+      reason: expect.stringMatching(/closer/) as string,
+    });
+  });
+
+  it('refuses blurred captures and copies of the previous sample', () => {
+    const a = unit([1, 0, 0]);
+    expect(judgeCapture(capture(a, DEFAULT_GATE.minSharpness + 1), null)).toEqual({ ok: true });
+    expect(judgeCapture(capture(a, DEFAULT_GATE.minSharpness - 1), null)).toMatchObject({
+      reason: expect.stringMatching(/Blurred/) as string,
+    });
+    expect(judgeCapture(capture(a, 100), unit([1, 0.01, 0]))).toMatchObject({
+      reason: expect.stringMatching(/Same as the last/) as string,
+    });
+    expect(judgeCapture(capture(a, 100), unit([1, 0.3, 0]))).toEqual({ ok: true });
+  });
+
+  it('asks for each pose in turn over the samples', () => {
+    const hints = Array.from({ length: 20 }, (_, i) => poseHint(i, 20));
+    expect(hints[0]).toMatch(/straight/);
+    expect(new Set(hints).size).toBe(6);
+    expect(hints).toContain('Turn a little to the left.');
+    expect(poseHint(0, 1)).toMatch(/straight/);
+  });
+});
+
+describe('SightingConfirmer', () => {
+  it('confirms after two sightings within the window, not one, and forgets old ones', () => {
+    const c = new SightingConfirmer(2, 5000);
+    expect(c.see('S1', 0)).toBe(false);
+    expect(c.see('S1', 1000)).toBe(true);
+    expect(c.see('S2', 1000)).toBe(false);
+    expect(c.see('S2', 7000)).toBe(false); // the first one is too old
+    expect(c.see('S2', 8000)).toBe(true);
+  });
+});
+
+describe('training summary', () => {
+  it('counts people and images, flags students with few photos and pairs the model confuses', () => {
+    const random = seededRandom(4);
+    const d = 16;
+    const centre = (): number[] => Array.from({ length: d }, () => random() * 2 - 1);
+    const near = (c: number[], spread: number): Float32Array => unit(c.map((x) => x + (random() * 2 - 1) * spread));
+    const a = centre();
+    const twin = a.map((x) => x + (random() * 2 - 1) * 0.05);
+    const other = centre();
+    const samples: TrainingSample[] = [
+      ...Array.from({ length: 8 }, () => ({ label: 'A', embedding: near(a, 0.6) })),
+      ...Array.from({ length: 8 }, () => ({ label: 'B', embedding: near(twin, 0.6) })),
+      ...Array.from({ length: 3 }, () => ({ label: 'C', embedding: near(other, 0.05) })),
+    ];
+    const snapshot = trainClassifier(samples, { modelId: 'm' });
+    const summary = summariseTraining(snapshot, samples);
+    expect(summary).toMatchObject({ people: 3, images: 19, perStudent: { A: 8, B: 8, C: 3 }, fewSamples: ['C'] });
+    expect(summary.lookAlikes[0]).toMatchObject({ a: 'A', b: 'B' });
+    expect(summary.lookAlikes.some((p) => p.a === 'C' || p.b === 'C')).toBe(false);
+    // The teacher's threshold replaces the measured one; null keeps it.
+    expect(withThreshold(snapshot, 0.3).threshold).toBe(0.3);
+    expect(withThreshold(snapshot, null)).toBe(snapshot);
+  });
+});
