@@ -188,7 +188,9 @@ for (const students of args.students.split(',').map(Number)) {
   const model = trainClassifier(train, { modelId: 'bench' });
   const ms = performance.now() - started;
   const correct = test.filter((t) => predict(model, t.embedding).nearest === t.label).length;
-  console.error(`${students} students: Node ${ms.toFixed(0)} ms, top-1 ${(correct / test.length).toFixed(3)}, C ${model.cost}`);
+  console.error(
+    `${students} students: Node ${ms.toFixed(0)} ms, top-1 ${(correct / test.length).toFixed(3)}, C ${model.cost}`,
+  );
   const sk = sklearn(train, test, model.cost, students <= Number(args['sklearn-grid-max']));
   if (sk) console.error(`${students} students: scikit-learn ${JSON.stringify(sk)}`);
   const inWorker = browser ? (await browser.time(train)).toFixed(0) : '–';

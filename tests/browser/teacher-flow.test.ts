@@ -5,7 +5,7 @@
  * attendance.csv, and find everything again offline. Screenshots of every screen go to
  * test-results/screenshots.
  */
-import { mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
@@ -105,7 +105,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         if (index === 2) {
           // Upload: a good photo is added, a broken file is refused by name and nothing else changes.
           const broken = join(mkdtempSync(join(tmpdir(), 'fa-bad-')), 'broken.jpg');
-          (await import('node:fs')).writeFileSync(broken, 'not a picture');
+          writeFileSync(broken, 'not a picture');
           await page.locator('input[type=file][accept="image/*"]').setInputFiles([people[2]!.photos[5]!, broken]);
           const report = page.getByTestId('upload-report');
           await expect.poll(() => report.textContent(), { timeout: 120_000 }).toMatch(/1 of 2 photos added/);
@@ -179,7 +179,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         page.getByRole('button', { name: 'Export CSV', exact: true }).click(),
       ]);
       expect(download.suggestedFilename()).toBe('attendance.csv');
-      const csv = readFileSync((await download.path())!, 'utf8');
+      const csv = readFileSync(await download.path(), 'utf8');
       const lines = csv
         .replace(/^\uFEFF/, '')
         .trim()

@@ -4,7 +4,7 @@ import { trainClassifier, type TrainingSample } from '../../src/classifier/class
 import { seededRandom } from '../../src/classifier/random';
 import { summariseTraining } from '../../src/classifier/summary';
 import type { FaceDetection } from '../../src/core/types';
-import { DEFAULT_GATE, judgeCapture, judgeFaces, poseHint } from '../../src/services/enrolment';
+import { DEFAULT_GATE, enrolmentFace, judgeCapture, judgeFaces, poseHint } from '../../src/services/enrolment';
 import type { FaceCapture } from '../../src/services/face-engine';
 import { SightingConfirmer, withThreshold } from '../../src/services/recognition';
 
@@ -37,10 +37,19 @@ describe('enrolment gate', () => {
   it('wants exactly one face, big enough, and says what to do otherwise', () => {
     expect(judgeFaces([face(150)])).toEqual({ ok: true });
     expect(judgeFaces([])).toMatchObject({ ok: false, reason: expect.stringMatching(/No face/) as string });
-    expect(judgeFaces([face(150), face(150)])).toMatchObject({ reason: expect.stringMatching(/^2 faces/) as string });
+    expect(judgeFaces([face(150), face(150)])).toMatchObject({
+      reason: expect.stringMatching(/^2 faces close/) as string,
+    });
     expect(judgeFaces([face(DEFAULT_GATE.minFaceSize - 1)])).toMatchObject({
       reason: expect.stringMatching(/closer/) as string,
     });
+  });
+
+  it('ignores small faces further back and takes the one near the camera', () => {
+    const near = face(150);
+    expect(judgeFaces([face(40), near])).toEqual({ ok: true });
+    expect(enrolmentFace([face(40), near])).toEqual([near]);
+    expect(enrolmentFace([face(150), near])).toEqual([]);
   });
 
   it('refuses blurred captures and copies of the previous sample', () => {
