@@ -1,9 +1,9 @@
 /**
  * Embedding packs: every embedding of one student from one model, quantised to 8 bits with a scale for each
  * vector, in one record. The face samples keep the full embeddings (and the crops); the packs are derived
- * from them, kept up to date in the same transactions, and are what training reads. Loading 60,000
+ * from them, kept up to date in the same transactions, and are what training reads. Reading 60,000
  * embeddings as 60,000 records of floats took 3.8 s in Chromium, as 2,000 packs of floats 3.0 s, as 2,000
- * packs of bytes about 1 s (`npm run bench:db`). On FaceRes embeddings of LFW the 8-bit copy keeps a
+ * packs of bytes 0.7 to 1 s (see `npm run bench:db`). On FaceRes embeddings of LFW the 8-bit copy keeps a
  * cosine of at least 0.99985 to the original.
  */
 import type { EmbeddingPack, FaceSample } from './schema';

@@ -10,6 +10,7 @@ import type { FaceDetection } from '../core/types';
 import type { MtcnnDetector } from '../detection';
 import { embeddingModelById, FaceEmbedder, type EmbeddingModelDescriptor } from '../embedding';
 import { loadFaceDetector, modelsUrl } from './detector';
+import { importedModelReader } from './model-import';
 import { selectBackend, type BackendName, type BackendPreference } from './tf-backend';
 
 export type FrameSource = HTMLVideoElement | HTMLImageElement | HTMLCanvasElement | ImageBitmap;
@@ -67,10 +68,11 @@ export class FaceEngine {
   static async start(preference: BackendPreference, modelId: string): Promise<FaceEngine> {
     const choice = await selectBackend(preference);
     const descriptor = embeddingModelById(modelId);
-    const [detector, embedder] = await Promise.all([
-      loadFaceDetector(),
-      FaceEmbedder.load(descriptor, httpAssetReader(modelsUrl(descriptor.folder))),
-    ]);
+    // An imported model (FaceNet) comes from the browser's storage, or failing that from the build.
+    const read =
+      (descriptor.imported ? await importedModelReader(descriptor) : null) ??
+      httpAssetReader(modelsUrl(descriptor.folder));
+    const [detector, embedder] = await Promise.all([loadFaceDetector(), FaceEmbedder.load(descriptor, read)]);
     await embedder.warmUp();
     return new FaceEngine(choice.backend, choice.note, detector, embedder);
   }
@@ -173,4 +175,4 @@ export async function decodePhoto(file: File): Promise<ImageBitmap> {
   }
 }
 
-export { EMBEDDING_MODELS } from '../embedding';
+export { EMBEDDING_MODELS, type EmbeddingModelDescriptor } from '../embedding';

@@ -8,6 +8,9 @@ import { predict, type ClassifierSnapshot, type Prediction } from '../classifier
 import type { FaceDetection } from '../core/types';
 import type { FaceEngine } from './face-engine';
 
+/** Pause between two recognised frames. */
+export const FRAME_REST_MS = 40;
+
 export interface RecognisedFace {
   readonly detection: FaceDetection;
   readonly prediction: Prediction;
@@ -93,7 +96,8 @@ export function startRecognitionLoop(
       onError(error);
       return;
     }
-    requestAnimationFrame(() => void step());
+    // A short rest between frames leaves the page time for clicks and drawing (inference runs on this thread).
+    setTimeout(() => requestAnimationFrame(() => void step()), FRAME_REST_MS);
   };
   requestAnimationFrame(() => void step());
   return {

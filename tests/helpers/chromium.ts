@@ -1,8 +1,10 @@
 /** Headless Debian Chromium for browser tests and benchmarks: fake webcam files, the built app served locally. */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { preview, type PreviewServer } from 'vite';
 import { projectRoot } from './datasets';
@@ -107,6 +109,47 @@ export async function serveBuiltApp(): Promise<{ url: string; close: () => Promi
   const address = server.httpServer.address();
   if (!address || typeof address === 'string') throw new Error('vite preview did not report its port');
   return { url: `http://127.0.0.1:${address.port}/`, close: () => server.close() };
+}
+
+const TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+  '.webmanifest': 'application/manifest+json',
+  '.wasm': 'application/wasm',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.bin': 'application/octet-stream',
+};
+
+/**
+ * Serves `dist/` under a sub-path (as a school's intranet folder would), with a plain static server:
+ * `${url}` is the app's address, and nothing outside the sub-path exists.
+ */
+export async function serveBuiltAppAt(subPath: string): Promise<{ url: string; close: () => Promise<void> }> {
+  const dist = join(projectRoot, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first.');
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (!path.startsWith(subPath)) {
+      res.writeHead(404).end('not here');
+      return;
+    }
+    const file = normalize(join(dist, path.slice(subPath.length) || 'index.html'));
+    if (!file.startsWith(dist) || !existsSync(file) || statSync(file).isDirectory()) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${address.port}${subPath}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
 }
 
 /**

@@ -1,0 +1,57 @@
+/**
+ * Importing FaceNet in Settings, with a stand-in of FaceNet's signature written at test time (the real
+ * weights cannot be downloaded): an incomplete pick is refused by name, a complete one is checked, kept in the
+ * browser, and the app then runs with it.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, makeMjpeg, serveBuiltApp } from '../helpers/chromium';
+import { writeFaceNetStandIn } from '../helpers/facenet-stand-in';
+import { NPM_PHOTOS } from '../helpers/images';
+
+let app: { url: string; close: () => Promise<void> };
+let camera: string;
+let files: string[];
+
+beforeAll(async () => {
+  const work = mkdtempSync(join(tmpdir(), 'facenet-import-'));
+  files = writeFaceNetStandIn(work);
+  camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
+  app = await serveBuiltApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('FaceNet import in Settings', () => {
+  it('refuses a folder without its weights, then imports a complete one and runs with it', async () => {
+    const context = await launchChromium({ camera });
+    try {
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${app.url}#/settings`);
+      const input = page.locator('input[type=file][accept*=".bin"]');
+      const message = page.getByTestId('import-message');
+
+      await input.setInputFiles([files[0]!]);
+      await expect.poll(() => message.textContent(), { timeout: 60_000 }).toMatch(/group1-shard1of1\.bin is missing/);
+
+      await input.setInputFiles(files);
+      await expect.poll(() => message.textContent(), { timeout: 60_000 }).toMatch(/is imported and works/);
+
+      await page.getByLabel('Recognition model').selectOption('facenet-20180402-114759');
+      await page.getByRole('button', { name: 'Start camera' }).click();
+      await expect
+        .poll(() => page.getByTestId('face-count').textContent(), { timeout: 120_000 })
+        .toBe(String(NPM_PHOTOS.sample6.faces));
+      expect(await page.getByRole('alert').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
