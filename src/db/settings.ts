@@ -19,6 +19,12 @@ export interface AppSettings {
   readonly teacherName: string;
   /** Default "late after" minutes of new sessions. */
   readonly lateAfterMinutes: number;
+  /** The teacher's EmailJS account: public key, service id, template id (none of them is a secret). */
+  readonly relayPublicKey: string;
+  readonly relayServiceId: string;
+  readonly relayTemplateId: string;
+  /** Where reports go: addresses separated by commas. */
+  readonly recipients: string;
 }
 
 export const DEFAULT_SETTINGS: AppSettings = {
@@ -30,6 +36,10 @@ export const DEFAULT_SETTINGS: AppSettings = {
   sound: false,
   teacherName: '',
   lateAfterMinutes: 10,
+  relayPublicKey: '',
+  relayServiceId: '',
+  relayTemplateId: '',
+  recipients: '',
 };
 
 export async function loadSettings(db: AttendanceDatabase): Promise<AppSettings> {

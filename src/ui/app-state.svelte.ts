@@ -19,7 +19,7 @@ import { FaceEngine } from '../services/face-engine';
 import type { BackendName } from '../services/tf-backend';
 import { backendFromUrl } from './backend-preference';
 
-export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'settings';
+export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'reports' | 'settings';
 
 export const SCREENS: readonly { readonly id: Screen; readonly label: string }[] = [
   { id: 'students', label: 'Students' },
@@ -27,6 +27,7 @@ export const SCREENS: readonly { readonly id: Screen; readonly label: string }[]
   { id: 'train', label: 'Training' },
   { id: 'attendance', label: 'Attendance' },
   { id: 'records', label: 'Records' },
+  { id: 'reports', label: 'Reports' },
   { id: 'settings', label: 'Settings' },
 ];
 

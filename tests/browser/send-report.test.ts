@@ -1,0 +1,175 @@
+/**
+ * Reports and sending, in the built app: a school's records arrive through "Restore backup" (a backup
+ * written in Node with the app's own functions), the report shows them as charts and prints, and "Send by
+ * e-mail" posts to EmailJS, where the test catches the request and checks recipients, subject and that the
+ * attachment is the CSV "Download CSV" saves. Relay errors and being offline get clear messages. Every
+ * request that is not to 127.0.0.1 is caught or refused: nothing leaves this machine.
+ */
+import '../setup/node-globals';
+import 'fake-indexeddb/auto';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportBackup } from '../../src/db/backup';
+import { AttendanceDatabase } from '../../src/db/schema';
+import { addStudent } from '../../src/db/students';
+import { markByHand, recordSighting, startSession } from '../../src/services/attendance';
+import { launchChromium, serveBuiltApp } from '../helpers/chromium';
+import { projectRoot } from '../helpers/datasets';
+import { studentForm } from '../helpers/students';
+
+const shots = join(projectRoot, 'test-results', 'screenshots');
+const RELAY = 'https://api.emailjs.com/api/v1.0/email/send';
+let app: { url: string; close: () => Promise<void> };
+let backupFile: string;
+
+/** Three students of 10A over three Biology sessions: An always there, Bình late once, Chi absent once. */
+async function writeBackup(): Promise<string> {
+  const db = new AttendanceDatabase(); // the app's own database name, as a real backup carries
+  await db.delete();
+  await db.open();
+  const [an, binh, chi] = [
+    await addStudent(db, studentForm('S1', 'Nguyễn Văn An')),
+    await addStudent(db, studentForm('S2', 'Trần Thị Bình')),
+    await addStudent(db, studentForm('S3', 'Lê Minh Chi')),
+  ];
+  for (const [day, late, chiThere] of [
+    ['2026-09-01', false, true],
+    ['2026-09-02', true, false],
+    ['2026-09-03', false, true],
+  ] as const) {
+    const start = new Date(`${day}T08:00:00Z`);
+    const s = await startSession(db, { course: 'Biology', className: '10A', start });
+    await recordSighting(db, s.id!, an, 0.97, new Date(start.getTime() + 60_000));
+    await recordSighting(db, s.id!, binh, 0.93, new Date(start.getTime() + (late ? 20 : 2) * 60_000));
+    if (chiThere) await markByHand(db, s.id!, chi, 'present', 'Ms Lan', new Date(start.getTime() + 5 * 60_000));
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'fa-backup-')), 'backup.json');
+  writeFileSync(file, await (await exportBackup(db)).text());
+  db.close();
+  await db.delete();
+  return file;
+}
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  backupFile = await writeBackup();
+  app = await serveBuiltApp();
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+async function setRelay(page: Page): Promise<void> {
+  await page.goto(`${app.url}#/settings`);
+  for (const [label, value] of [
+    ['Public key', 'test-public-key'],
+    ['Service ID', 'service_school'],
+    ['Template ID', 'template_report'],
+    ['Recipients (separated by commas)', 'head@school.example, office@school.example'],
+  ] as const) {
+    await page.getByLabel(label).fill(value);
+    await page.getByLabel(label).press('Tab');
+  }
+}
+
+describe('reports and sending', () => {
+  it('restores a backup, charts it, prints it, and sends the CSV through the relay', async () => {
+    const context = await launchChromium();
+    const relayed: Request[] = [];
+    const refused: string[] = [];
+    let relayStatus = 200;
+    try {
+      await context.route('**/*', async (route) => {
+        const url = route.request().url();
+        if (url.startsWith('http://127.0.0.1')) return route.continue();
+        if (url === RELAY) {
+          relayed.push(route.request());
+          return route.fulfill({ status: relayStatus, body: relayStatus === 200 ? 'OK' : 'Too many requests' });
+        }
+        refused.push(url);
+        return route.abort();
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('pageerror', (e) => errors.push(e.message));
+      await page.goto(`${app.url}#/settings`);
+
+      // The school's data, through the app's own restore (which replaces the settings too).
+      await page.locator('input[type=file][accept=".json,application/json"]').setInputFiles(backupFile);
+      const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
+      expect(await dialog.textContent()).toMatch(/3 students, 0 photos, 3 sessions, 8 attendance records/);
+      await dialog.getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Backup restored.');
+
+      await setRelay(page);
+      // A test e-mail first.
+      await page.getByRole('button', { name: 'Send test e-mail' }).click();
+      await expect.poll(() => page.getByTestId('test-email-message').textContent()).toMatch(/Test e-mail sent/);
+      expect(relayed).toHaveLength(1);
+
+      await page.getByRole('link', { name: 'Reports' }).click();
+      const tiles = page.getByTestId('report-tiles');
+      await tiles.waitFor();
+      // 9 expected student-sessions: 8 there (Bình late once), Chi absent once.
+      expect((await tiles.textContent())!.replace(/\s+/g, '')).toBe('3sessions3students89%attendance1late1absent');
+      const rates = await page
+        .getByTestId('student-chart')
+        .locator('rect[data-rate]')
+        .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-rate'))));
+      expect(rates).toEqual([2 / 3, 1, 1]);
+      await page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
+      await page.emulateMedia({ media: 'print' });
+      await page.screenshot({ path: join(shots, 'report-print.png'), fullPage: true });
+      expect(await page.getByRole('button', { name: 'Send by e-mail' }).isVisible()).toBe(false);
+      await page.emulateMedia({ media: 'screen' });
+
+      // Send, and compare the attachment with the file "Download CSV" saves.
+      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/^Sent to head@school\.example/);
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByRole('button', { name: 'Download CSV' }).click(),
+      ]);
+      const csv = readFileSync(await download.path());
+      expect(relayed).toHaveLength(2);
+      const body = relayed[1]!.postDataJSON() as {
+        service_id: string;
+        template_id: string;
+        user_id: string;
+        template_params: Record<string, string>;
+      };
+      expect(body).toMatchObject({
+        service_id: 'service_school',
+        template_id: 'template_report',
+        user_id: 'test-public-key',
+      });
+      expect(body.template_params.to_email).toBe('head@school.example,office@school.example');
+      expect(body.template_params.subject).toBe('Attendance report: All courses, all classes');
+      expect(body.template_params.message).toMatch(/3 sessions, 3 students, attendance 89%, 1 late, 1 absent/);
+      const attachment = body.template_params.attachment!;
+      expect(attachment.startsWith('data:text/csv;base64,')).toBe(true);
+      const sent = Buffer.from(attachment.split(',')[1]!, 'base64');
+      expect(sent.equals(csv)).toBe(true);
+      expect(sent.toString('utf8')).toMatch(/S2,Trần Thị Bình,10A,Science,2026-09-02,.*,late,/);
+
+      // The relay refuses (rate limit): said so, with what to do.
+      relayStatus = 429;
+      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/sending limit.*Wait/);
+
+      // Offline: refused at once, nothing posted.
+      await context.setOffline(true);
+      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/offline.*nothing was sent/);
+      expect(relayed).toHaveLength(3);
+      expect(refused).toEqual([]);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});

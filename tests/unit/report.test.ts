@@ -1,0 +1,120 @@
+/** The report's numbers (charts, table, summary) and the e-mail helpers that need no network. */
+import { describe, expect, it } from 'vitest';
+import type { AttendanceRecord, Session, Student } from '../../src/db/schema';
+import { csvDataUrl, mailtoLink, parseRecipients, RELAY_LIMIT_BYTES } from '../../src/services/email';
+import { buildReport, reportSummary } from '../../src/services/report';
+
+const student = (studentId: string, name: string, className = '10A'): Student => ({
+  studentId,
+  name,
+  className,
+  faculty: 'Science',
+  course: '',
+  year: '',
+  semester: '',
+  gender: '',
+  dateOfBirth: '',
+  email: '',
+  phone: '',
+  address: '',
+  photoSampleStatus: 'enough',
+  consent: null,
+  createdAt: '',
+  updatedAt: '',
+});
+
+const session = (id: number, date: string, className = '10A'): Session => ({
+  id,
+  course: 'Biology',
+  className,
+  date,
+  start: `${date}T08:00:00.000Z`,
+  lateAfterMinutes: 10,
+  end: null,
+});
+
+const record = (sessionId: number, s: Student, status: AttendanceRecord['status']): AttendanceRecord => ({
+  sessionId,
+  studentId: s.studentId,
+  status,
+  firstSeen: null,
+  lastSeen: null,
+  bestScore: null,
+  how: 'automatic',
+  changedBy: null,
+  changedAt: null,
+  snapshot: { studentId: s.studentId, name: s.name, className: s.className, faculty: s.faculty },
+});
+
+describe('buildReport', () => {
+  const an = student('S1', 'An');
+  const binh = student('S2', 'Bình');
+  const chi = student('S3', 'Chi');
+  const other = student('S9', 'Other class', '11B');
+  const gone = student('S7', 'Deleted since');
+  const sessions = [session(2, '2026-09-02'), session(1, '2026-09-01')];
+  const records = [
+    record(1, an, 'present'),
+    record(1, binh, 'late'),
+    record(1, gone, 'present'),
+    record(2, an, 'present'),
+    record(2, chi, 'excused'),
+  ];
+  const report = buildReport(sessions, records, [an, binh, chi, other]);
+
+  it('rates each session over the class, by date, with absent for the unseen', () => {
+    expect(report.sessions.map((s) => s.sessionId)).toEqual([1, 2]);
+    // Session 1: An, Bình, Chi of 10A and the deleted student with a record; Chi absent.
+    expect(report.sessions[0]).toMatchObject({ expected: 4, present: 2, late: 1, absent: 1, excused: 0, rate: 0.75 });
+    // Session 2: An present, Bình absent, Chi excused (left out of the rate).
+    expect(report.sessions[1]).toMatchObject({ expected: 3, present: 1, absent: 1, excused: 1, rate: 0.5 });
+    expect(report.sessions[0]!.label).toMatch(/^Biology 10A 2026-09-01/);
+  });
+
+  it('rates each student over the sessions they were expected at, excused left out', () => {
+    const by = new Map(report.students.map((s) => [s.studentId, s]));
+    expect(by.get('S1')).toMatchObject({ expected: 2, present: 2, rate: 1 });
+    expect(by.get('S2')).toMatchObject({ expected: 2, late: 1, absent: 1, rate: 0.5 });
+    expect(by.get('S3')).toMatchObject({ expected: 2, absent: 1, excused: 1, rate: 0 });
+    expect(by.get('S7')).toMatchObject({ name: 'Deleted since', expected: 1, rate: 1 });
+    expect(by.has('S9')).toBe(false);
+    expect(report).toMatchObject({ late: 1, absent: 2 });
+    expect(report.rate).toBeCloseTo(4 / 6, 12);
+    expect(reportSummary(report, 'Biology 10A')).toBe(
+      'Biology 10A: 2 sessions, 4 students, attendance 67%, 1 late, 2 absent. Sent from Face Attendance.',
+    );
+  });
+
+  it('gives NaN rates rather than dividing by zero', () => {
+    const empty = buildReport([session(1, '2026-09-01')], [], []);
+    expect(empty.sessions[0]!.expected).toBe(0);
+    expect(Number.isNaN(empty.rate)).toBe(true);
+  });
+});
+
+describe('e-mail helpers', () => {
+  it('checks recipients and names the wrong ones', () => {
+    expect(parseRecipients('a@school.edu, b@school.edu;c@x.org')).toEqual(['a@school.edu', 'b@school.edu', 'c@x.org']);
+    expect(() => parseRecipients('')).toThrow(/at least one recipient/);
+    expect(() => parseRecipients('a@school.edu, nope')).toThrow(/Not an e-mail address: nope/);
+  });
+
+  it('attaches the CSV as a base64 data URL, byte for byte (UTF-8, BOM kept)', () => {
+    const csv = '\uFEFFStudent ID,Name\r\nS1,Nguyễn Thị Ánh\r\n';
+    const url = csvDataUrl(csv);
+    expect(url.startsWith('data:text/csv;base64,')).toBe(true);
+    expect(Buffer.from(url.split(',')[1]!, 'base64').toString('utf8')).toBe(csv);
+    expect(RELAY_LIMIT_BYTES).toBe(51_200);
+  });
+
+  it('builds a mailto: link with the subject and the summary', () => {
+    const link = mailtoLink('a@school.edu, b@school.edu', {
+      subject: 'Attendance 10A',
+      summary: 'All there & on time',
+      fileName: 'attendance.csv',
+    });
+    expect(link).toBe(
+      'mailto:a%40school.edu,b%40school.edu?subject=Attendance%2010A&body=All%20there%20%26%20on%20time%0A%0A(Attach%20attendance.csv%2C%20saved%20with%20Download.)',
+    );
+  });
+});
