@@ -5,7 +5,7 @@
  * the same data beside it. A script that prints figures, not a test.
  *
  *   npm run bench:classifier -- [--embeddings lfw-embeddings.json] [--students 10,100] [--samples 20] [--browser]
- *     [--sklearn-grid-max 200]
+ *     [--sklearn-grid-max 200] [--no-sklearn]
  *
  * With --browser, the same training is also timed in headless Chromium, in the app's Web Worker. The
  * scikit-learn grid search runs up to --sklearn-grid-max students (past that it takes hours here).
@@ -25,6 +25,7 @@ const { values: args } = parseArgs({
     samples: { type: 'string', default: '20' },
     browser: { type: 'boolean', default: false },
     'sklearn-grid-max': { type: 'string', default: '200' },
+    'no-sklearn': { type: 'boolean', default: false },
   },
 });
 const perStudent = Number(args.samples);
@@ -92,7 +93,7 @@ if d['grid']:
 print(json.dumps(out))
 `;
 const PYTHON = '/usr/bin/python3';
-const hasSklearn = spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
+const hasSklearn = !args['no-sklearn'] && spawnSync(PYTHON, ['-c', 'import sklearn'], { stdio: 'ignore' }).status === 0;
 const work = mkdtempSync(join(tmpdir(), 'bench-classifier-'));
 writeFileSync(join(work, 'sk.py'), SKLEARN);
 

