@@ -111,7 +111,7 @@ describe('reports and sending', () => {
       await expect.poll(() => page.getByTestId('test-email-message').textContent()).toMatch(/Test e-mail sent/);
       expect(relayed).toHaveLength(1);
 
-      await page.getByRole('link', { name: 'Reports' }).click();
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Reports' }).click();
       const tiles = page.getByTestId('report-tiles');
       await tiles.waitFor();
       // 9 expected student-sessions: 8 there (Bình late once), Chi absent once.

