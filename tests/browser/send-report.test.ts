@@ -81,14 +81,15 @@ describe('reports and sending', () => {
     const context = await launchChromium();
     const relayed: Request[] = [];
     const refused: string[] = [];
-    let relayStatus = 200;
+    let relayStatus: 200 | 401 | 429 = 200;
     try {
       await context.route('**/*', async (route) => {
         const url = route.request().url();
         if (url.startsWith('http://127.0.0.1')) return route.continue();
         if (url === RELAY) {
           relayed.push(route.request());
-          return route.fulfill({ status: relayStatus, body: relayStatus === 200 ? 'OK' : 'Too many requests' });
+          const body = { 200: 'OK', 401: 'The Public Key is invalid', 429: 'Too many requests' }[relayStatus] ?? '';
+          return route.fulfill({ status: relayStatus, body });
         }
         refused.push(url);
         return route.abort();
@@ -156,7 +157,12 @@ describe('reports and sending', () => {
       expect(sent.equals(csv)).toBe(true);
       expect(sent.toString('utf8')).toMatch(/S2,Trần Thị Bình,10A,Science,2026-09-02,.*,late,/);
 
-      // The relay refuses (rate limit): said so, with what to do.
+      // The relay refuses (a bad key, the rate limit): said so, with what to do.
+      relayStatus = 401;
+      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await expect
+        .poll(() => page.getByTestId('send-message').textContent())
+        .toMatch(/refused the public key \(EmailJS said: The Public Key is invalid\)\. Check it in Settings/);
       relayStatus = 429;
       await page.getByRole('button', { name: 'Send by e-mail' }).click();
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/sending limit.*Wait/);
@@ -165,7 +171,7 @@ describe('reports and sending', () => {
       await context.setOffline(true);
       await page.getByRole('button', { name: 'Send by e-mail' }).click();
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/offline.*nothing was sent/);
-      expect(relayed).toHaveLength(3);
+      expect(relayed).toHaveLength(4);
       expect(refused).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

@@ -1,7 +1,8 @@
 /** The report's numbers (charts, table, summary) and the e-mail helpers that need no network. */
 import { describe, expect, it } from 'vitest';
 import type { AttendanceRecord, Session, Student } from '../../src/db/schema';
-import { csvDataUrl, mailtoLink, parseRecipients, RELAY_LIMIT_BYTES } from '../../src/services/email';
+import { RelayError } from '../../src/core/errors';
+import { csvDataUrl, mailtoLink, parseRecipients, RELAY_LIMIT_BYTES, sendReport } from '../../src/services/email';
 import { buildReport, reportSummary } from '../../src/services/report';
 
 const student = (studentId: string, name: string, className = '10A'): Student => ({
@@ -105,6 +106,23 @@ describe('e-mail helpers', () => {
     expect(url.startsWith('data:text/csv;base64,')).toBe(true);
     expect(Buffer.from(url.split(',')[1]!, 'base64').toString('utf8')).toBe(csv);
     expect(RELAY_LIMIT_BYTES).toBe(51_200);
+  });
+
+  it('refuses before sending anything: no relay set up, a wrong recipient, a file over the relay limit', async () => {
+    const relay = {
+      relayPublicKey: 'key',
+      relayServiceId: 'service',
+      relayTemplateId: 'template',
+      recipients: 'head@school.edu',
+    };
+    const report = { subject: 's', summary: 'm', csv: 'a,b\r\n', fileName: 'attendance.csv' };
+    await expect(sendReport({ ...relay, relayPublicKey: '' }, report)).rejects.toThrow(/not set up.*Settings/);
+    await expect(sendReport({ ...relay, recipients: 'head@' }, report)).rejects.toThrow(/Not an e-mail address: head@/);
+    // 40,000 bytes of CSV are about 53 KB as a data URL.
+    const big = { ...report, csv: 'x'.repeat(40_000) };
+    const error = await sendReport(relay, big).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RelayError);
+    expect((error as Error).message).toMatch(/53 KB once attached, over EmailJS's 50 KB limit.*shorter date range/);
   });
 
   it('builds a mailto: link with the subject and the summary', () => {
