@@ -174,6 +174,16 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
       console.log(
         `live attendance: ${await page.getByTestId('fps').textContent()} with 4 faces on ${await page.getByTestId('live-backend').getAttribute('data-backend')}`,
       );
+      // By hand while recognition runs: unmark a student (the camera does not overrule it), mark them again.
+      const third = students()[2]!.name;
+      const clicked = Date.now();
+      await page.getByRole('button', { name: `Unmark ${third}`, exact: true }).click();
+      await page.getByRole('button', { name: `Mark ${third} present`, exact: true }).waitFor({ timeout: 10_000 });
+      console.log(`a click during live recognition took effect in ${Date.now() - clicked} ms`);
+      await page.waitForTimeout(3000);
+      expect(await marked.count()).toBe(2);
+      await page.getByRole('button', { name: `Mark ${third} present`, exact: true }).click();
+      await expect.poll(() => marked.count()).toBe(3);
       await page.getByRole('button', { name: 'Stop', exact: true }).click();
 
       await page.goto(`${app.url}#/records`);
