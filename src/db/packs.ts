@@ -8,6 +8,13 @@
  */
 import type { EmbeddingPack, FaceSample } from './schema';
 
+/** Samples per student ID. */
+export function countByStudent(samples: readonly FaceSample[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const s of samples) counts.set(s.studentId, (counts.get(s.studentId) ?? 0) + 1);
+  return counts;
+}
+
 /** The packs of a set of samples: one per (model, student) that has embeddings. */
 export function packsOf(samples: readonly FaceSample[]): EmbeddingPack[] {
   const groups = new Map<string, { modelId: string; studentId: string; ids: number[]; vectors: Float32Array[] }>();

@@ -150,6 +150,7 @@ export async function importRoster(db: AttendanceDatabase, preview: RosterPrevie
   const students: Student[] = preview.rows.map((r) => ({
     ...r.student,
     photoSampleStatus: 'none',
+    photoCount: 0,
     createdAt: at,
     updatedAt: at,
   }));

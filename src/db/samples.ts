@@ -4,7 +4,7 @@
  * transaction.
  */
 import { ValidationError } from '../core/errors';
-import { packsOf, unpack } from './packs';
+import { countByStudent, packsOf, unpack } from './packs';
 import type { AttendanceDatabase, ClassifierRecord, FaceSample, PhotoSampleStatus } from './schema';
 import { guardWrite } from './storage';
 
@@ -28,15 +28,21 @@ export async function refreshStudentSamples(db: AttendanceDatabase, studentId: s
   await db.students
     .where('studentId')
     .equals(studentId)
-    .modify({ photoSampleStatus: sampleStatus(samples.length) });
+    .modify({ photoSampleStatus: sampleStatus(samples.length), photoCount: samples.length });
   await db.classifiers.toCollection().modify({ needsRetraining: true });
 }
 
-/** Rebuilds every embedding pack from the samples (after a restore). */
+/** Rebuilds every embedding pack and photo count from the samples (after a restore). */
 export async function rebuildAllPacks(db: AttendanceDatabase): Promise<void> {
-  await db.transaction('rw', [db.faceSamples, db.embeddingPacks], async () => {
+  await db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks], async () => {
+    const samples = await db.faceSamples.toArray();
     await db.embeddingPacks.clear();
-    await db.embeddingPacks.bulkPut(packsOf(await db.faceSamples.toArray()));
+    await db.embeddingPacks.bulkPut(packsOf(samples));
+    const counts = countByStudent(samples);
+    await db.students.toCollection().modify((s) => {
+      s.photoCount = counts.get(s.studentId) ?? 0;
+      s.photoSampleStatus = sampleStatus(s.photoCount);
+    });
   });
 }
 
@@ -75,13 +81,15 @@ export function samplesOfStudent(db: AttendanceDatabase, studentId: string): Pro
   return db.faceSamples.where('studentId').equals(studentId).sortBy('capturedAt');
 }
 
-/** Number of samples of every student that has any, from the index alone. */
+/**
+ * Number of samples of every student that has any, from the counts kept on the students (scanning the
+ * samples' index took a second at 60,000 samples in Chromium).
+ */
 export async function sampleCounts(db: AttendanceDatabase): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
-  for (const key of await db.faceSamples.orderBy('studentId').keys()) {
-    const id = key as string;
-    counts.set(id, (counts.get(id) ?? 0) + 1);
-  }
+  await db.students.each((s) => {
+    if (s.photoCount) counts.set(s.studentId, s.photoCount);
+  });
   return counts;
 }
 

@@ -3,7 +3,7 @@
  * and settings. Only `src/db` touches Dexie; the rest of the app goes through its repositories.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
-import { packsOf } from './packs';
+import { countByStudent, packsOf } from './packs';
 
 export type PhotoSampleStatus = 'none' | 'some' | 'enough';
 
@@ -32,6 +32,8 @@ export interface Student {
   phone: string;
   address: string;
   photoSampleStatus: PhotoSampleStatus;
+  /** Number of face samples, kept with them (version 2 on; the upgrade counts them). */
+  photoCount?: number;
   consent: Consent | null;
   createdAt: string;
   updatedAt: string;
@@ -127,12 +129,19 @@ export class AttendanceDatabase extends Dexie {
       attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
       settings: '&key',
     });
-    // 2: embedding packs for fast training loads, built from the samples already there.
+    // 2: embedding packs for fast training loads, and each student's photo count, from the samples already there.
     this.version(2)
       .stores({ embeddingPacks: '&[modelId+studentId], studentId' })
       .upgrade(async (tx) => {
         const samples = (await tx.table('faceSamples').toArray()) as FaceSample[];
         await tx.table('embeddingPacks').bulkPut(packsOf(samples));
+        const counts = countByStudent(samples);
+        await tx
+          .table('students')
+          .toCollection()
+          .modify((s: Student) => {
+            s.photoCount = counts.get(s.studentId) ?? 0;
+          });
       });
   }
 }

@@ -20,7 +20,7 @@ export async function addStudent(db: AttendanceDatabase, input: StudentInput, no
     db.transaction('rw', db.students, async () => {
       await checkUniqueId(db, valid.studentId);
       const at = now.toISOString();
-      const student: Student = { photoSampleStatus: 'none', ...valid, createdAt: at, updatedAt: at };
+      const student: Student = { photoSampleStatus: 'none', photoCount: 0, ...valid, createdAt: at, updatedAt: at };
       student.id = await db.students.add(student);
       return student;
     }),

@@ -2,7 +2,7 @@
 import { ValidationError } from '../core/errors';
 import type { Student } from './schema';
 
-export type StudentInput = Omit<Student, 'id' | 'createdAt' | 'updatedAt' | 'photoSampleStatus'> &
+export type StudentInput = Omit<Student, 'id' | 'createdAt' | 'updatedAt' | 'photoSampleStatus' | 'photoCount'> &
   Partial<Pick<Student, 'photoSampleStatus'>>;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;

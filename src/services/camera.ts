@@ -32,6 +32,19 @@ export function stopCamera(stream: MediaStream | null): void {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
+/** Opens the camera and plays it in `video`; a video that will not play closes the camera again. */
+export async function playCamera(video: HTMLVideoElement, options: CameraOptions = {}): Promise<MediaStream> {
+  const stream = await openCamera(options);
+  try {
+    video.srcObject = stream;
+    await video.play();
+    return stream;
+  } catch (error) {
+    stopCamera(stream);
+    throw error;
+  }
+}
+
 export async function listCameras(): Promise<MediaDeviceInfo[]> {
   if (!navigator.mediaDevices?.enumerateDevices) return [];
   return (await navigator.mediaDevices.enumerateDevices()).filter((d) => d.kind === 'videoinput');

@@ -6,35 +6,18 @@ import { AttendanceDatabase } from '../db/schema';
 
 let opened: AttendanceDatabase | null = null;
 
-/** The app's database, opened on first use. A test page may pass its own name. */
-export function database(name?: string): AttendanceDatabase {
-  opened ??= new AttendanceDatabase(name);
+/** The app's database, opened on first use. */
+export function database(): AttendanceDatabase {
+  opened ??= new AttendanceDatabase();
   return opened;
 }
 
-export type {
-  AttendanceDatabase,
-  AttendanceRecord,
-  AttendanceStatus,
-  FaceSample,
-  PhotoSampleStatus,
-  Session,
-  Student,
-} from '../db/schema';
+export type { AttendanceRecord, FaceSample, Session, Student } from '../db/schema';
 export type { StudentInput } from '../db/validation';
-export { addStudent, deleteStudent, findStudents, getStudent, updateStudent } from '../db/students';
-export {
-  addFaceSamples,
-  deleteFaceSample,
-  ENOUGH_SAMPLES,
-  loadClassifier,
-  loadTrainingData,
-  sampleCounts,
-  samplesOfStudent,
-  saveClassifier,
-} from '../db/samples';
-export { allAttendance, endSession, eraseEverything, getSession, listSessions } from '../db/attendance';
-export { ATTENDANCE_COLUMNS, attendanceToCsv, exportAttendanceCsv, sessionLabel, type CsvSelection } from '../db/csv';
+export { addStudent, deleteStudent, findStudents, updateStudent } from '../db/students';
+export { addFaceSamples, deleteFaceSample, ENOUGH_SAMPLES, samplesOfStudent } from '../db/samples';
+export { allAttendance, endSession, eraseEverything, listSessions } from '../db/attendance';
+export { attendanceToCsv, sessionLabel } from '../db/csv';
 export {
   guessMapping,
   importRoster,
@@ -43,7 +26,6 @@ export {
   ROSTER_FIELDS,
   type ParsedRoster,
   type RosterMapping,
-  type RosterPreview,
 } from '../db/roster';
 export { checkBackup, exportBackup, restoreBackup } from '../db/backup';
 export { requestPersistentStorage } from '../db/storage';

@@ -6,6 +6,7 @@
 import type { FaceDetection } from '../core/types';
 import type { FaceCapture, FaceEngine } from './face-engine';
 import { decodePhoto } from './face-engine';
+import { startFrameLoop, type FrameLoop } from './frame-loop';
 
 export interface CaptureGate {
   /** Smallest face box width, in frame pixels. */
@@ -93,9 +94,7 @@ export interface EnrolmentProgress {
   readonly capture: FaceCapture | null;
 }
 
-export interface EnrolmentLoop {
-  stop(): void;
-}
+export type { FrameLoop as EnrolmentLoop } from './frame-loop';
 
 /**
  * Takes samples from the playing video until `wanted()` says none are wanted, one frame in flight at a
@@ -108,26 +107,20 @@ export function startEnrolmentLoop(
   onFrame: (progress: EnrolmentProgress) => void | Promise<void>,
   onError: (error: unknown) => void,
   gate: CaptureGate = DEFAULT_GATE,
-): EnrolmentLoop {
-  let running = true;
+): FrameLoop {
   let last: Float32Array | null = null;
   let lastAt = -Infinity;
-  const step = async (): Promise<void> => {
-    if (!running) return;
-    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
-      requestAnimationFrame(() => void step());
-      return;
-    }
-    try {
-      const now = performance.now();
-      const tooSoon = now - lastAt < gate.minIntervalMs;
+  return startFrameLoop(
+    video,
+    async (loop) => {
+      const tooSoon = performance.now() - lastAt < gate.minIntervalMs;
       const seen: { verdict: GateVerdict } = { verdict: { ok: true } };
       const result = await engine.capture(video, (faces) => {
         seen.verdict = judgeFaces(faces, gate);
         return seen.verdict.ok && !tooSoon && wanted() ? enrolmentFace(faces, gate) : [];
       });
+      if (!loop.running) return;
       const verdict = seen.verdict;
-      if (!running) return;
       let capture: FaceCapture | null = result.captures[0] ?? null;
       let reason = verdict.ok ? (tooSoon ? 'Hold on…' : wanted() ? '' : 'Done.') : verdict.reason;
       if (capture) {
@@ -141,19 +134,9 @@ export function startEnrolmentLoop(
         }
       }
       await onFrame({ faces: result.faces, width: result.width, height: result.height, reason, capture });
-    } catch (error) {
-      running = false;
-      onError(error);
-      return;
-    }
-    requestAnimationFrame(() => void step());
-  };
-  requestAnimationFrame(() => void step());
-  return {
-    stop() {
-      running = false;
     },
-  };
+    onError,
+  );
 }
 
 export interface UploadOutcome {

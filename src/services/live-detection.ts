@@ -1,10 +1,11 @@
 /**
- * Runs the detector on a playing <video> frame after frame: one frame in flight at a time, so the rate
- * adapts to the machine and the page stays responsive.
+ * Runs the detector on a playing <video> frame after frame (the camera check), through the shared frame
+ * loop.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../core/types';
 import type { MtcnnDetector } from '../detection';
+import { FpsMeter, startFrameLoop, type FrameLoop } from './frame-loop';
 
 export interface LiveFrameResult {
   readonly faces: readonly FaceDetection[];
@@ -18,9 +19,7 @@ export interface LiveFrameResult {
   readonly backend: string;
 }
 
-export interface LiveDetection {
-  stop(): void;
-}
+export type { FrameLoop as LiveDetection } from './frame-loop';
 
 /** Starts the loop; `onFrame` gets every result, `onError` the first failure (the loop then stops). */
 export function startLiveDetection(
@@ -28,47 +27,30 @@ export function startLiveDetection(
   detector: MtcnnDetector,
   onFrame: (result: LiveFrameResult) => void,
   onError: (error: unknown) => void,
-): LiveDetection {
-  let running = true;
-  const recent: number[] = [];
-
-  const step = async (): Promise<void> => {
-    if (!running) return;
-    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
-      requestAnimationFrame(() => void step());
-      return;
-    }
-    const started = performance.now();
-    const frame = tf.browser.fromPixels(video);
-    let faces: FaceDetection[];
-    try {
-      faces = await detector.detectFaces(frame);
-    } catch (error) {
-      running = false;
-      onError(error);
-      return;
-    } finally {
-      frame.dispose();
-    }
-    const now = performance.now();
-    recent.push(now);
-    while (recent.length > 10) recent.shift();
-    const fps = recent.length > 1 ? ((recent.length - 1) * 1000) / (now - recent[0]!) : 0;
-    if (!running) return;
-    onFrame({
-      faces,
-      width: video.videoWidth,
-      height: video.videoHeight,
-      ms: now - started,
-      fps,
-      backend: tf.getBackend(),
-    });
-    requestAnimationFrame(() => void step());
-  };
-  requestAnimationFrame(() => void step());
-  return {
-    stop() {
-      running = false;
+): FrameLoop {
+  const fps = new FpsMeter();
+  return startFrameLoop(
+    video,
+    async (loop) => {
+      const started = performance.now();
+      const frame = tf.browser.fromPixels(video);
+      let faces: FaceDetection[];
+      try {
+        faces = await detector.detectFaces(frame);
+      } finally {
+        frame.dispose();
+      }
+      if (!loop.running) return;
+      const now = performance.now();
+      onFrame({
+        faces,
+        width: video.videoWidth,
+        height: video.videoHeight,
+        ms: now - started,
+        fps: fps.tick(now),
+        backend: tf.getBackend(),
+      });
     },
-  };
+    onError,
+  );
 }

@@ -1,17 +1,28 @@
 /** Draws face boxes and the five landmarks over the video, in the video's own pixels. */
 import type { FaceDetection } from '../core/types';
 
+/** The canvas sized to the frame and cleared, or null where it cannot draw. */
+function blankCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+  const ctx = canvas.getContext('2d');
+  ctx?.clearRect(0, 0, width, height);
+  return ctx;
+}
+
+/** Wipes the overlay (when the camera stops). */
+export function clearOverlay(canvas: HTMLCanvasElement | undefined): void {
+  canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+}
+
 export function drawDetections(
   canvas: HTMLCanvasElement,
   width: number,
   height: number,
   faces: readonly FaceDetection[],
 ): void {
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  const ctx = canvas.getContext('2d');
+  const ctx = blankCanvas(canvas, width, height);
   if (!ctx) return;
-  ctx.clearRect(0, 0, width, height);
   const line = Math.max(2, Math.round(width / 320));
   for (const face of faces) {
     const { x, y, width: w, height: h } = face.box;
@@ -49,11 +60,8 @@ export function drawLabelledFaces(
   height: number,
   faces: readonly LabelledFace[],
 ): void {
-  if (canvas.width !== width) canvas.width = width;
-  if (canvas.height !== height) canvas.height = height;
-  const ctx = canvas.getContext('2d');
+  const ctx = blankCanvas(canvas, width, height);
   if (!ctx) return;
-  ctx.clearRect(0, 0, width, height);
   const line = Math.max(2, Math.round(width / 320));
   const size = Math.max(12, Math.round(width / 52));
   for (const { face, lines, known } of faces) {

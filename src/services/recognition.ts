@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { predict, type ClassifierSnapshot, type Prediction } from '../classifier/classifier';
 import type { FaceDetection } from '../core/types';
 import type { FaceEngine } from './face-engine';
+import { FpsMeter, startFrameLoop, type FrameLoop } from './frame-loop';
 
 /** Pause between two recognised frames. */
 export const FRAME_REST_MS = 40;
@@ -49,9 +50,7 @@ export function withThreshold(snapshot: ClassifierSnapshot, threshold: number | 
   return threshold === null ? snapshot : { ...snapshot, threshold };
 }
 
-export interface RecognitionLoop {
-  stop(): void;
-}
+export type { FrameLoop as RecognitionLoop } from './frame-loop';
 
 export function startRecognitionLoop(
   video: HTMLVideoElement,
@@ -60,21 +59,14 @@ export function startRecognitionLoop(
   onFrame: (frame: RecognitionFrame) => void | Promise<void>,
   onError: (error: unknown) => void,
   confirmer = new SightingConfirmer(),
-): RecognitionLoop {
-  let running = true;
-  const recent: number[] = [];
-  const step = async (): Promise<void> => {
-    if (!running) return;
-    if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA || video.videoWidth === 0) {
-      requestAnimationFrame(() => void step());
-      return;
-    }
-    try {
+): FrameLoop {
+  const fps = new FpsMeter();
+  return startFrameLoop(
+    video,
+    async (loop) => {
       const result = await engine.analyse(video, true);
-      if (!running) return;
+      if (!loop.running) return;
       const now = performance.now();
-      recent.push(now);
-      while (recent.length > 10) recent.shift();
       const faces = result.faces.map((f) => ({
         detection: f.detection,
         prediction: predict(classifier, f.embedding, engine.model.id),
@@ -87,22 +79,12 @@ export function startRecognitionLoop(
         width: result.width,
         height: result.height,
         ms: result.ms,
-        fps: recent.length > 1 ? ((recent.length - 1) * 1000) / (now - recent[0]!) : 0,
+        fps: fps.tick(now),
         backend: tf.getBackend(),
         confirmed,
       });
-    } catch (error) {
-      running = false;
-      onError(error);
-      return;
-    }
-    // A short rest between frames leaves the page time for clicks and drawing (inference runs on this thread).
-    setTimeout(() => requestAnimationFrame(() => void step()), FRAME_REST_MS);
-  };
-  requestAnimationFrame(() => void step());
-  return {
-    stop() {
-      running = false;
     },
-  };
+    onError,
+    FRAME_REST_MS,
+  );
 }

@@ -10,11 +10,11 @@ import {
   findStudents,
   loadSettings,
   requestPersistentStorage,
-  sampleCounts,
   saveSettings,
   type AppSettings,
   type Student,
 } from '../services/data';
+import { playCamera } from '../services/camera';
 import { FaceEngine } from '../services/face-engine';
 import type { BackendName } from '../services/tf-backend';
 import { backendFromUrl } from './backend-preference';
@@ -52,8 +52,8 @@ export class AppState {
   screen = $state<Screen>(screenFromHash(location.hash));
   settings = $state<AppSettings>(DEFAULT_SETTINGS);
   students = $state<Student[]>([]);
-  /** Samples per student ID; replaced whole on refresh, never changed in place. */
-  counts = $state<ReadonlyMap<string, number>>(new SvelteMap<string, number>());
+  /** Samples per student ID, as kept on the students. */
+  readonly counts = $derived(new SvelteMap(this.students.map((s) => [s.studentId, s.photoCount ?? 0] as const)));
   /** The student chosen for "Take photos". */
   selectedStudentId = $state('');
   engineState = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
@@ -79,7 +79,7 @@ export class AppState {
   }
 
   async refreshStudents(): Promise<void> {
-    [this.students, this.counts] = await Promise.all([findStudents(this.db), sampleCounts(this.db)]);
+    this.students = await findStudents(this.db);
   }
 
   async updateSettings(change: Partial<AppSettings>): Promise<void> {
@@ -112,6 +112,11 @@ export class AppState {
       this.engine = null;
     });
     return this.engine;
+  }
+
+  /** Opens the camera chosen in Settings (or the browser's choice) and plays it in `video`. */
+  showCamera(video: HTMLVideoElement): Promise<MediaStream> {
+    return playCamera(video, this.settings.cameraId ? { deviceId: this.settings.cameraId } : {});
   }
 
   say(text: string, kind: Toast['kind'] = 'info'): void {

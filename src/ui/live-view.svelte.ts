@@ -1,11 +1,11 @@
 /** View state of the camera check: camera, detector, backend and the latest frame's figures. */
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
-import { openCamera, stopCamera } from '../services/camera';
+import { stopCamera } from '../services/camera';
 import type { MtcnnDetector } from '../services/detector';
 import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
-import { drawDetections } from '../services/overlay';
+import { clearOverlay, drawDetections } from '../services/overlay';
 import type { BackendName } from '../services/tf-backend';
 
 export type Phase = 'idle' | 'loading' | 'running' | 'error';
@@ -26,8 +26,11 @@ export class LiveView {
   private stream: MediaStream | null = null;
   private loop: LiveDetection | null = null;
 
-  /** `engine` gives the app's face engine (started on first use). */
-  constructor(private readonly engine: () => Promise<FaceEngine>) {}
+  /** `engine` gives the app's face engine (started on first use); `camera` plays the chosen camera. */
+  constructor(
+    private readonly engine: () => Promise<FaceEngine>,
+    private readonly camera: (video: HTMLVideoElement) => Promise<MediaStream>,
+  ) {}
 
   /** The engine's detector, with its backend and the reason for it. */
   async prepare(): Promise<MtcnnDetector> {
@@ -43,10 +46,8 @@ export class LiveView {
     this.phase = 'loading';
     this.error = '';
     try {
-      const [detector, stream] = await Promise.all([this.prepare(), openCamera()]);
+      const [detector, stream] = await Promise.all([this.prepare(), this.camera(video)]);
       this.stream = stream;
-      video.srcObject = stream;
-      await video.play();
       this.frames = 0;
       this.loop = startLiveDetection(
         video,
@@ -73,7 +74,7 @@ export class LiveView {
     stopCamera(this.stream);
     this.stream = null;
     this.faces = [];
-    canvas?.getContext('2d')?.clearRect(0, 0, canvas.width, canvas.height);
+    clearOverlay(canvas);
     if (this.phase !== 'error') this.phase = 'idle';
   }
 

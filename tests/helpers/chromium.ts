@@ -58,6 +58,24 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
   });
 }
 
+/** Letterboxes any picture into width × height. */
+export const fitFilter = (width: number, height: number): string =>
+  `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2,setsar=1`;
+
+/**
+ * Runs ffmpeg with `inputs` and a filter graph whose output is `[out]`, writing an MJPEG that Chromium's fake
+ * camera plays (full-range YUV, else the frames come out green).
+ */
+export function ffmpegMjpeg(inputs: readonly string[], filterGraph: string, output: string): string {
+  const graph = `${filterGraph},format=yuvj420p[out]`;
+  execFileSync(
+    'ffmpeg',
+    ['-v', 'error', '-y', ...inputs, '-filter_complex', graph, '-map', '[out]', '-q:v', '3', '-f', 'mjpeg', output],
+    { stdio: 'inherit' },
+  );
+  return output;
+}
+
 /** Makes a fake-webcam MJPEG from a still image or a video, scaled and padded to width × height. */
 export function makeMjpeg(
   input: string,
@@ -66,33 +84,8 @@ export function makeMjpeg(
 ): string {
   const { width = 640, height = 480, seconds = 4 } = opts;
   const still = /\.(jpe?g|png)$/i.test(input);
-  const fit = `scale=${width}:${height}:force_original_aspect_ratio=decrease,pad=${width}:${height}:(ow-iw)/2:(oh-ih)/2`;
-  execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-y',
-      ...(still ? ['-loop', '1'] : []),
-      '-i',
-      input,
-      '-t',
-      String(seconds),
-      '-r',
-      '15',
-      '-vf',
-      fit,
-      '-pix_fmt',
-      'yuvj420p',
-      '-q:v',
-      '3',
-      '-f',
-      'mjpeg',
-      output,
-    ],
-    { stdio: 'inherit' },
-  );
-  return output;
+  const inputs = [...(still ? ['-loop', '1'] : []), '-t', String(seconds), '-i', input];
+  return ffmpegMjpeg(inputs, `[0:v]${fitFilter(width, height)},fps=15`, output);
 }
 
 /** Serves `dist/` (the built app, `npm run build`) on 127.0.0.1 at a free port. */

@@ -1,64 +1,23 @@
 /** Fake-webcam feeds made at test time from the shared datasets (never committed): slideshows and groups. */
-import { execFileSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { ffmpegMjpeg, fitFilter } from './chromium';
 import { datasetsDir } from './datasets';
-
-const FIT = (w: number, h: number): string =>
-  `scale=${w}:${h}:force_original_aspect_ratio=decrease,pad=${w}:${h}:(ow-iw)/2:(oh-ih)/2,setsar=1`;
 
 /** An MJPEG that shows each photo for `secondsEach`, in turn (Chromium loops it). */
 export function makeSlideshowMjpeg(photos: readonly string[], output: string, secondsEach = 0.8): string {
   const inputs = photos.flatMap((p) => ['-loop', '1', '-t', String(secondsEach), '-i', p]);
-  const chains = photos.map((_, i) => `[${i}:v]${FIT(640, 480)},fps=15[v${i}]`).join(';');
-  const concat = `${photos.map((_, i) => `[v${i}]`).join('')}concat=n=${photos.length}:v=1:a=0,format=yuvj420p[out]`;
-  execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-y',
-      ...inputs,
-      '-filter_complex',
-      `${chains};${concat}`,
-      '-map',
-      '[out]',
-      '-q:v',
-      '3',
-      '-f',
-      'mjpeg',
-      output,
-    ],
-    { stdio: 'inherit' },
-  );
-  return output;
+  const chains = photos.map((_, i) => `[${i}:v]${fitFilter(640, 480)},fps=15[v${i}]`).join(';');
+  const concat = `${photos.map((_, i) => `[v${i}]`).join('')}concat=n=${photos.length}:v=1:a=0`;
+  return ffmpegMjpeg(inputs, `${chains};${concat}`, output);
 }
 
 /** A 2×2 grid of four photos (each 250×250 LFW image in a cell) as a still MJPEG of `seconds`. */
 export function makeGridMjpeg(photos: readonly [string, string, string, string], output: string, seconds = 4): string {
   const inputs = photos.flatMap((p) => ['-loop', '1', '-t', String(seconds), '-i', p]);
   const cells = photos.map((_, i) => `[${i}:v]scale=250:250,setsar=1[c${i}]`).join(';');
-  const grid = `[c0][c1][c2][c3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,${FIT(640, 480)},fps=15,format=yuvj420p[out]`;
-  execFileSync(
-    'ffmpeg',
-    [
-      '-v',
-      'error',
-      '-y',
-      ...inputs,
-      '-filter_complex',
-      `${cells};${grid}`,
-      '-map',
-      '[out]',
-      '-q:v',
-      '3',
-      '-f',
-      'mjpeg',
-      output,
-    ],
-    { stdio: 'inherit' },
-  );
-  return output;
+  const grid = `[c0][c1][c2][c3]xstack=inputs=4:layout=0_0|w0_0|0_h0|w0_h0,${fitFilter(640, 480)},fps=15`;
+  return ffmpegMjpeg(inputs, `${cells};${grid}`, output);
 }
 
 export interface LfwPerson {

@@ -6,6 +6,7 @@ import { summariseTraining } from '../../src/classifier/summary';
 import type { FaceDetection } from '../../src/core/types';
 import { DEFAULT_GATE, enrolmentFace, judgeCapture, judgeFaces, poseHint } from '../../src/services/enrolment';
 import type { FaceCapture } from '../../src/services/face-engine';
+import { FpsMeter } from '../../src/services/frame-loop';
 import { SightingConfirmer, withThreshold } from '../../src/services/recognition';
 
 const face = (width: number): FaceDetection => ({
@@ -81,6 +82,16 @@ describe('SightingConfirmer', () => {
     expect(c.see('S2', 1000)).toBe(false);
     expect(c.see('S2', 7000)).toBe(false); // the first one is too old
     expect(c.see('S2', 8000)).toBe(true);
+  });
+});
+
+describe('FpsMeter', () => {
+  it('gives the rate over the last frames only', () => {
+    const m = new FpsMeter(3);
+    expect(m.tick(0)).toBe(0);
+    expect(m.tick(500)).toBe(2);
+    expect(m.tick(1000)).toBe(2);
+    expect(m.tick(1100)).toBeCloseTo(2000 / 600, 12); // frames at 500, 1000, 1100: 2 intervals in 600 ms
   });
 });
 
