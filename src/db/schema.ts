@@ -3,6 +3,8 @@
  * and settings. Only `src/db` touches Dexie; the rest of the app goes through its repositories.
  */
 import { Dexie, type EntityTable, type Table } from 'dexie';
+import type { FaceDetection } from '../core/types';
+import { scaledTemplate } from '../core/face-template';
 import { countByStudent, packsOf } from './packs';
 
 export type PhotoSampleStatus = 'none' | 'some' | 'enough';
@@ -39,11 +41,22 @@ export interface Student {
   updatedAt: string;
 }
 
+/**
+ * How a sample's image was cut: 'face-image', the model-independent face image (a square aligned to the
+ * five-point template at zoom 0.7, from which every model's crop is cut); or, for samples taken before
+ * version 3, only the crop of the model in use then ('crop:faceres', 'crop:dlib-resnet34',
+ * 'crop:facenet-20180402-114759'), which serves models that cut the face the same way or tighter.
+ */
+export type SampleImageKind = 'face-image' | `crop:${string}`;
+
 export interface FaceSample {
   id?: number;
   studentId: string;
-  /** The aligned face crop as a JPEG. */
-  crop: Blob;
+  /** The face as a JPEG: see `imageKind`. */
+  image: Blob;
+  /** The face's box and five landmarks in `image`'s pixels; null where not known (found again when needed). */
+  face: FaceDetection | null;
+  imageKind: SampleImageKind;
   /** Embeddings keyed by embedding-model id. */
   embeddings: Record<string, Float32Array>;
   quality: { readonly sharpness: number; readonly faceSize: number };
@@ -97,7 +110,8 @@ export interface AttendanceRecord {
   lastSeen: string | null;
   /** Best recognition probability seen, 0..1; null for manual marks. */
   bestScore: number | null;
-  how: 'automatic' | 'manual';
+  /** By the camera, by hand, or a camera's "maybe" the teacher confirmed. */
+  how: 'automatic' | 'manual' | 'confirmed';
   /** Who changed it by hand, and when. */
   changedBy: string | null;
   changedAt: string | null;
@@ -143,5 +157,50 @@ export class AttendanceDatabase extends Dexie {
             s.photoCount = counts.get(s.studentId) ?? 0;
           });
       });
+    // 3: each sample's image is meant to serve every model. Version 2's crops were each model's own: they are
+    // kept as they are, with the landmarks their model's alignment put in known places, so that models cutting
+    // the face the same way or tighter can re-embed them (see `upgradeVersion2Sample`).
+    this.version(3)
+      .stores({})
+      .upgrade(async (tx) => {
+        await tx
+          .table('faceSamples')
+          .toCollection()
+          .modify((sample: FaceSample & { crop?: Blob }) => {
+            Object.assign(sample, upgradeVersion2Sample(sample));
+            delete sample.crop;
+          });
+      });
   }
+}
+
+/**
+ * How version 2 cut its crops, by the model of the sample's embedding: FaceRes aligned at zoom 1 in 224 px,
+ * the ResNet-34 at zoom 1.25 in 150 px, FaceNet by box and margin in 160 px (no landmarks then).
+ */
+const VERSION_2_CROPS: Readonly<Record<string, { size: number; zoom: number } | null>> = {
+  faceres: { size: 224, zoom: 1 },
+  'dlib-resnet34': { size: 150, zoom: 1.25 },
+  'facenet-20180402-114759': null,
+};
+
+/** A version-2 sample's image fields for version 3: its crop kept, with the landmarks where they were put. */
+export function upgradeVersion2Sample(old: {
+  crop?: Blob;
+  embeddings: Record<string, Float32Array>;
+}): Pick<FaceSample, 'image' | 'face' | 'imageKind'> {
+  const modelId = Object.keys(old.embeddings)[0] ?? 'faceres';
+  const shape = VERSION_2_CROPS[modelId];
+  const image = old.crop ?? new Blob([], { type: 'image/jpeg' });
+  if (!shape) return { image, face: null, imageKind: `crop:${modelId}` };
+  const t = scaledTemplate(shape.size, shape.zoom);
+  // A box about the landmarks as MTCNN draws it: 2.2 eye distances wide, from above the brows to the chin.
+  const eye = t[1]!.x - t[0]!.x;
+  const cx = (t[0]!.x + t[1]!.x) / 2;
+  const box = { x: cx - 1.1 * eye, y: t[0]!.y - 0.95 * eye, width: 2.2 * eye, height: 2.55 * eye };
+  return {
+    image,
+    face: { box, score: 1, landmarks: [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!] },
+    imageKind: `crop:${modelId}`,
+  };
 }

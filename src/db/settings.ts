@@ -29,7 +29,8 @@ export interface AppSettings {
 
 export const DEFAULT_SETTINGS: AppSettings = {
   backend: 'auto',
-  modelId: 'faceres',
+  // DEFAULT_EMBEDDING_MODEL of src/embedding/models.ts (a test checks they agree).
+  modelId: 'faceres+mobileface',
   cameraId: '',
   threshold: null,
   sampleTarget: 20,

@@ -1,2 +1,12 @@
-export { FaceEmbedder, alignFaces, marginCrops, type EmbedOptions } from './embedder';
-export { DEFAULT_EMBEDDING_MODEL, EMBEDDING_MODELS, embeddingModelById, type EmbeddingModelDescriptor } from './models';
+export { FaceEmbedder, alignFaces, cropFaces, marginCrops, type EmbedOptions } from './embedder';
+export {
+  DEFAULT_EMBEDDING_MODEL,
+  EMBEDDING_MODELS,
+  embeddingModelById,
+  networksOf,
+  type EmbeddingModelDescriptor,
+  type FusedDescriptor,
+  type GraphModelDescriptor,
+  type NetworkDescriptor,
+  type OpenSetPrior,
+} from './models';

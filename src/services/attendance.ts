@@ -50,12 +50,39 @@ export interface Sighting {
 }
 
 /** Records that the camera recognised `student` at `at` with probability `score`. */
-export async function recordSighting(
+export function recordSighting(
   db: AttendanceDatabase,
   sessionId: number,
   student: Student,
   score: number,
   at: Date,
+): Promise<Sighting> {
+  return markSeen(db, sessionId, student, score, at, null);
+}
+
+/**
+ * Records that the teacher confirmed the camera's "maybe" for `student` (probability `score`): marked
+ * present or late as a sighting would be, kept as confirmed by `by`.
+ */
+export function confirmSighting(
+  db: AttendanceDatabase,
+  sessionId: number,
+  student: Student,
+  score: number,
+  by: string,
+  at = new Date(),
+): Promise<Sighting> {
+  if (!by.trim()) throw new ValidationError('Say who is confirming.', { by: 'Required.' });
+  return markSeen(db, sessionId, student, score, at, by.trim());
+}
+
+async function markSeen(
+  db: AttendanceDatabase,
+  sessionId: number,
+  student: Student,
+  score: number,
+  at: Date,
+  confirmedBy: string | null,
 ): Promise<Sighting> {
   const session = await requireSession(db, sessionId);
   let isNew = false;
@@ -79,13 +106,22 @@ export async function recordSighting(
       firstSeen: when,
       lastSeen: when,
       bestScore: score,
-      how: 'automatic',
-      changedBy: null,
-      changedAt: null,
+      how: confirmedBy ? 'confirmed' : 'automatic',
+      changedBy: confirmedBy,
+      changedAt: confirmedBy ? when : null,
       snapshot: snapshotOf(student),
     };
   });
   return { record: record!, isNew };
+}
+
+/**
+ * Whether the camera should leave a student alone in this session: marked present or late already, or
+ * decided by the teacher (marked, unmarked, excused or confirmed by hand). Such a student is never
+ * suggested for confirmation.
+ */
+export function isDecided(record: AttendanceRecord | undefined): boolean {
+  return !!record && (record.status === 'present' || record.status === 'late' || record.how !== 'automatic');
 }
 
 /** Sets a student's status by hand ('absent' unmarks them), recording who did it and when. */

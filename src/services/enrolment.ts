@@ -4,16 +4,17 @@
  * prompted for some variety of pose. Photos can be uploaded instead.
  */
 import type { FaceDetection } from '../core/types';
+import { MIN_RELATIVE_SHARPNESS } from '../embedding/sharpness';
 import type { FaceCapture, FaceEngine } from './face-engine';
-import { decodePhoto } from './face-engine';
+import { decodePhoto } from './photos';
 import { startFrameLoop, type FrameLoop } from './frame-loop';
 
 export interface CaptureGate {
   /** Smallest face box width, in frame pixels. */
   readonly minFaceSize: number;
   /**
-   * Smallest sharpness (variance of the Laplacian of the aligned grey crop). LFW photos scaled up to a
-   * 640×480 feed measure 9.6 to 25; a crop smeared by motion falls to a few units.
+   * Smallest sharpness of the face in the frame's own pixels, relative to a sharp face of its size (see
+   * `embedding/sharpness.ts`, where it is calibrated). Defaults to `MIN_RELATIVE_SHARPNESS`.
    */
   readonly minSharpness: number;
   /** Least time between two samples. */
@@ -22,7 +23,18 @@ export interface CaptureGate {
   readonly maxSimilarity: number;
 }
 
-export const DEFAULT_GATE: CaptureGate = { minFaceSize: 80, minSharpness: 6, minIntervalMs: 300, maxSimilarity: 0.985 };
+export const DEFAULT_GATE: CaptureGate = {
+  minFaceSize: 80,
+  minSharpness: MIN_RELATIVE_SHARPNESS,
+  minIntervalMs: 300,
+  maxSimilarity: 0.985,
+};
+
+/**
+ * In a photo, a face less than this share of the largest face's width is someone further back (or a
+ * false detection on a forehead or a poster) and does not stop the photo from enrolling the large face.
+ */
+export const PHOTO_SIDE_FACE_RATIO = 0.6;
 export const DEFAULT_SAMPLE_TARGET = 20;
 export const MAX_SAMPLE_TARGET = 100;
 
@@ -146,6 +158,47 @@ export interface UploadOutcome {
   readonly problem: string;
 }
 
+/**
+ * The face of a photo to take a sample of: the largest, when no other face is nearly as large. Smaller
+ * faces further back, and false detections much smaller than the face (26 px on a forehead, say), do not
+ * count. Where two or more faces are about as large, the one the photo is centred on (the photographed
+ * subject: nearer the middle than any other by half, and within the middle third) is taken; otherwise none.
+ */
+export function photoFaces(faces: readonly FaceDetection[], width: number, height: number): readonly FaceDetection[] {
+  const near = closeFaces(faces);
+  if (near.length <= 1) return near;
+  const off = (f: FaceDetection): number =>
+    Math.hypot((f.box.x + f.box.width / 2) / width - 0.5, (f.box.y + f.box.height / 2) / height - 0.5);
+  const [first, second] = [...near].sort((a, b) => off(a) - off(b));
+  return off(first!) < 1 / 6 && off(first!) * 1.5 <= off(second!) ? [first!] : [];
+}
+
+/** The faces of a photo that are at least `PHOTO_SIDE_FACE_RATIO` of the largest one's width. */
+function closeFaces(faces: readonly FaceDetection[]): FaceDetection[] {
+  const widest = Math.max(0, ...faces.map((f) => f.box.width));
+  return faces.filter((f) => f.box.width >= PHOTO_SIDE_FACE_RATIO * widest).sort((a, b) => b.box.width - a.box.width);
+}
+
+/** Why a photo gives no sample ('' when it gives one), from what `capture` found in it with `photoFaces`. */
+export function photoProblem(
+  name: string,
+  result: { readonly faces: readonly FaceDetection[]; readonly captures: readonly { readonly sharpness: number }[] },
+  gate: CaptureGate = DEFAULT_GATE,
+): string {
+  const capture = result.captures[0];
+  if (result.faces.length === 0) {
+    return `"${name}": no face was found. Use a photo where the face is clear and turned to the camera.`;
+  }
+  const near = closeFaces(result.faces).length;
+  if (result.captures.length === 0 && near > 1) {
+    return `"${name}" shows ${near} faces of about the same size, none in the middle. Use a photo of this student alone.`;
+  }
+  if (capture && capture.sharpness < gate.minSharpness) {
+    return `"${name}" is too blurred. Use a sharper photo (hold the camera still, with light on the face).`;
+  }
+  return '';
+}
+
 /** One sample from each photo that shows exactly one face; the others say why not. */
 export async function samplesFromPhotos(
   engine: FaceEngine,
@@ -162,18 +215,9 @@ export async function samplesFromPhotos(
       continue;
     }
     try {
-      // Photos are framed by hand: any face size the detector finds will do.
-      const result = await engine.capture(bitmap, (faces) => (faces.length === 1 ? faces : []));
-      const capture = result.captures[0] ?? null;
-      let problem = '';
-      if (result.faces.length === 0) {
-        problem = `"${file.name}": no face was found. Use a photo where the face is clear and turned to the camera.`;
-      } else if (result.faces.length > 1) {
-        problem = `"${file.name}" shows ${result.faces.length} faces. Use a photo of this student alone.`;
-      } else if (capture && capture.sharpness < gate.minSharpness) {
-        problem = `"${file.name}" is too blurred. Use a sharper photo.`;
-      }
-      out.push({ file: file.name, capture: problem ? null : capture, problem });
+      const result = await engine.capture(bitmap, photoFaces);
+      const problem = photoProblem(file.name, result, gate);
+      out.push({ file: file.name, capture: problem ? null : (result.captures[0] ?? null), problem });
     } finally {
       bitmap.close();
     }

@@ -4,56 +4,33 @@
  * crops (as JPEG), sharpness figures and embeddings.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { httpAssetReader } from '../core/assets';
-import { ImageDecodeError } from '../core/errors';
+import { httpAssetReader, type AssetReader } from '../core/assets';
 import type { FaceDetection } from '../core/types';
 import type { MtcnnDetector } from '../detection';
-import { embeddingModelById, FaceEmbedder, type EmbeddingModelDescriptor } from '../embedding';
+import { embeddingModelById, FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
 import { loadFaceDetector, modelsUrl } from './detector';
+import {
+  FacePipeline,
+  type AnalysedFace,
+  type FaceChooser,
+  type FrameAnalysis,
+  type RawCapture,
+} from './face-pipeline';
 import { importedModelReader } from './model-import';
 import { selectBackend, type BackendName, type BackendPreference } from './tf-backend';
 
 export type FrameSource = HTMLVideoElement | HTMLImageElement | HTMLCanvasElement | ImageBitmap;
 
-export interface AnalysedFace {
-  readonly detection: FaceDetection;
-  /** L2-normalised embedding from the engine's model; empty when not asked for. */
-  readonly embedding: Float32Array;
-}
-
-export interface FaceCapture {
-  readonly detection: FaceDetection;
-  readonly embedding: Float32Array;
-  /** The aligned face as the model sees it, as a JPEG. */
-  readonly crop: Blob;
-  /** Variance of the Laplacian of the grey crop: higher is sharper. */
-  readonly sharpness: number;
-  /** Width of the face box in frame pixels. */
-  readonly faceSize: number;
-}
-
-export interface FrameAnalysis<F> {
-  readonly width: number;
-  readonly height: number;
-  readonly faces: readonly F[];
-  readonly ms: number;
-}
-
-/** The sharpness figure of aligned crops ([n, s, s, 3], 0..255): the variance of the grey image's Laplacian. */
-function laplacianVariance(crops: tf.Tensor4D): tf.Tensor1D {
-  return tf.tidy(() => {
-    const grey = tf.mean<tf.Tensor4D>(crops, 3, true);
-    const kernel = tf.tensor4d([0, 1, 0, 1, -4, 1, 0, 1, 0], [3, 3, 1, 1]);
-    const lap = tf.conv2d(grey, kernel, 1, 'valid');
-    return tf.moments(lap, [1, 2, 3]).variance as tf.Tensor1D;
-  });
+export interface FaceCapture extends Omit<RawCapture, 'pixels' | 'size'> {
+  /** The model-independent face image, as a JPEG (`imageFace` holds the face in its pixels). */
+  readonly image: Blob;
 }
 
 async function toJpeg(pixels: Uint8ClampedArray<ArrayBuffer>, size: number): Promise<Blob> {
   const canvas = new OffscreenCanvas(size, size);
   const ctx = canvas.getContext('2d')!;
   ctx.putImageData(new ImageData(pixels, size, size), 0, 0);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.88 });
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
 export class FaceEngine {
@@ -61,44 +38,40 @@ export class FaceEngine {
     readonly backend: BackendName,
     /** Why this backend, for the teacher; empty when the first choice worked. */
     readonly backendNote: string,
-    private faceDetector: MtcnnDetector,
-    private embedder: FaceEmbedder,
+    private readonly pipeline: FacePipeline,
   ) {}
 
   static async start(preference: BackendPreference, modelId: string): Promise<FaceEngine> {
     const choice = await selectBackend(preference);
     const descriptor = embeddingModelById(modelId);
-    // An imported model (FaceNet) comes from the browser's storage, or failing that from the build.
-    const read =
-      (descriptor.imported ? await importedModelReader(descriptor) : null) ??
-      httpAssetReader(modelsUrl(descriptor.folder));
-    const [detector, embedder] = await Promise.all([loadFaceDetector(), FaceEmbedder.load(descriptor, read)]);
+    // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
+    const readers = new Map<string, AssetReader>();
+    for (const network of networksOf(descriptor)) {
+      const imported = network.imported && network.format === 'graph-model' ? await importedModelReader(network) : null;
+      readers.set(network.id, imported ?? httpAssetReader(modelsUrl(network.folder)));
+    }
+    const [detector, embedder] = await Promise.all([
+      loadFaceDetector(),
+      FaceEmbedder.load(descriptor, (network) => readers.get(network.id)!),
+    ]);
     await embedder.warmUp();
-    return new FaceEngine(choice.backend, choice.note, detector, embedder);
+    return new FaceEngine(choice.backend, choice.note, new FacePipeline(detector, embedder));
   }
 
   /** The detector alone, for the camera check. */
   get detector(): MtcnnDetector {
-    return this.faceDetector;
+    return this.pipeline.detector;
   }
 
   get model(): EmbeddingModelDescriptor {
-    return this.embedder.descriptor;
+    return this.pipeline.model;
   }
 
   /** Faces in the frame, each with its embedding when `embed` is set. */
   async analyse(source: FrameSource, embed: boolean): Promise<FrameAnalysis<AnalysedFace>> {
-    const started = performance.now();
     const frame = tf.browser.fromPixels(source);
     try {
-      const detections = await this.faceDetector.detectFaces(frame);
-      const embeddings = embed ? await this.embedder.embedFaces(frame, detections) : [];
-      return {
-        width: frame.shape[1],
-        height: frame.shape[0],
-        faces: detections.map((detection, i) => ({ detection, embedding: embeddings[i] ?? new Float32Array(0) })),
-        ms: performance.now() - started,
-      };
+      return await this.pipeline.analyse(frame, embed);
     } finally {
       frame.dispose();
     }
@@ -106,73 +79,52 @@ export class FaceEngine {
 
   /**
    * Every face in the frame with what an enrolment sample needs: embedding, JPEG crop, sharpness and size.
-   * Only faces for which `keep` (given the detection) is true are cropped and embedded.
+   * Only faces that `keep` chooses are cropped and embedded.
    */
   async capture(
     source: FrameSource,
-    keep: (faces: readonly FaceDetection[], width: number, height: number) => readonly FaceDetection[],
+    keep: FaceChooser,
   ): Promise<FrameAnalysis<FaceDetection> & { captures: FaceCapture[] }> {
-    const started = performance.now();
     const frame = tf.browser.fromPixels(source);
     try {
-      const detections = await this.faceDetector.detectFaces(frame);
-      const width = frame.shape[1];
-      const height = frame.shape[0];
-      const chosen = keep(detections, width, height);
-      const captures: FaceCapture[] = [];
-      if (chosen.length > 0) {
-        const crops = this.embedder.alignFaces(frame, chosen);
-        try {
-          const size = crops.shape[1];
-          const [embeddings, sharpness, pixels] = await Promise.all([
-            this.embedder.embedAligned(crops),
-            laplacianVariance(crops).data(),
-            tf.tidy(() => tf.cast(tf.clipByValue(crops, 0, 255), 'int32')).data(),
-          ]);
-          for (let i = 0; i < chosen.length; i++) {
-            const rgba = new Uint8ClampedArray(size * size * 4);
-            for (let p = 0; p < size * size; p++) {
-              const at = (i * size * size + p) * 3;
-              rgba[p * 4] = pixels[at]!;
-              rgba[p * 4 + 1] = pixels[at + 1]!;
-              rgba[p * 4 + 2] = pixels[at + 2]!;
-              rgba[p * 4 + 3] = 255;
-            }
-            captures.push({
-              detection: chosen[i]!,
-              embedding: embeddings[i]!,
-              crop: await toJpeg(rgba, size),
-              sharpness: sharpness[i]!,
-              faceSize: chosen[i]!.box.width,
-            });
-          }
-        } finally {
-          crops.dispose();
-        }
-      }
-      return { width, height, faces: detections, captures, ms: performance.now() - started };
+      const result = await this.pipeline.capture(frame, keep);
+      const captures = await Promise.all(
+        result.captures.map(async ({ pixels, size, ...rest }) => ({ ...rest, image: await toJpeg(pixels, size) })),
+      );
+      return { ...result, captures };
     } finally {
       frame.dispose();
     }
   }
 
+  /**
+   * The embedding of a stored sample's face image from the engine's model: cut from `face` where known,
+   * else from the largest face found in the image; null where none is.
+   */
+  async embedStoredFace(image: Blob, face: FaceDetection | null): Promise<Float32Array | null> {
+    const bitmap = await createImageBitmap(image);
+    try {
+      const frame = tf.browser.fromPixels(bitmap);
+      try {
+        return await this.pipeline.embedStoredFace(frame, face);
+      } finally {
+        frame.dispose();
+      }
+    } finally {
+      bitmap.close();
+    }
+  }
+
   dispose(): void {
-    this.faceDetector.dispose();
-    this.embedder.dispose();
+    this.pipeline.dispose();
   }
 }
 
-/** Decodes a photo the teacher picked; a broken or unsupported file gives an `ImageDecodeError` naming it. */
-export async function decodePhoto(file: File): Promise<ImageBitmap> {
-  try {
-    return await createImageBitmap(file);
-  } catch (cause) {
-    throw new ImageDecodeError(
-      file.name,
-      `"${file.name}" could not be read as a picture (damaged, or not a JPEG/PNG/WebP photo). Pick another file.`,
-      { cause },
-    );
-  }
-}
-
-export { EMBEDDING_MODELS, type EmbeddingModelDescriptor } from '../embedding';
+export { decodePhoto } from './photos';
+export {
+  EMBEDDING_MODELS,
+  embeddingModelById,
+  type EmbeddingModelDescriptor,
+  type GraphModelDescriptor,
+} from '../embedding';
+export type { AnalysedFace, FrameAnalysis } from './face-pipeline';

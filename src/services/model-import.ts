@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AssetReader } from '../core/assets';
 import { ModelLoadError } from '../core/errors';
-import { FaceEmbedder, type EmbeddingModelDescriptor } from '../embedding';
+import { FaceEmbedder, type GraphModelDescriptor } from '../embedding';
 
 const CACHE = 'imported-models';
 
-function keyOf(descriptor: EmbeddingModelDescriptor, file: string): string {
+function keyOf(descriptor: GraphModelDescriptor, file: string): string {
   return new URL(`imported-models/${descriptor.folder}/${file}`, document.baseURI).href;
 }
 
@@ -33,7 +33,7 @@ async function shardNames(modelJson: File): Promise<string[]> {
  * `files`, the model must load and give `descriptor.dimension` values a face. Throws `ModelLoadError` saying
  * what is wrong; nothing is kept then.
  */
-export async function importModelFiles(descriptor: EmbeddingModelDescriptor, files: readonly File[]): Promise<void> {
+export async function importModelFiles(descriptor: GraphModelDescriptor, files: readonly File[]): Promise<void> {
   if (typeof caches === 'undefined') {
     throw new ModelLoadError(
       descriptor.modelFile,
@@ -58,15 +58,13 @@ export async function importModelFiles(descriptor: EmbeddingModelDescriptor, fil
   }
   const read: AssetReader = async (path) => byName.get(baseName(path))!.arrayBuffer();
   await tf.ready();
-  const embedder = await FaceEmbedder.load(descriptor, read);
+  const embedder = await FaceEmbedder.load(descriptor, () => read);
   try {
-    const size = descriptor.inputSize;
-    const probe = tf.zeros<tf.Rank.R4>([1, size, size, 3]);
-    const [embedding] = await embedder.embedAligned(probe).finally(() => probe.dispose());
-    if (embedding?.length !== descriptor.dimension) {
+    const dimension = await embedder.warmUp();
+    if (dimension !== descriptor.dimension) {
       throw new ModelLoadError(
         descriptor.modelFile,
-        `This model gives ${embedding?.length ?? 0} values a face where ${descriptor.label} gives ${descriptor.dimension}: it is another model.`,
+        `This model gives ${dimension} values a face where ${descriptor.label} gives ${descriptor.dimension}: it is another model.`,
       );
     }
   } catch (cause) {
@@ -88,7 +86,7 @@ export async function importModelFiles(descriptor: EmbeddingModelDescriptor, fil
 }
 
 /** A reader over the imported files of `descriptor`, or null when none were imported. */
-export async function importedModelReader(descriptor: EmbeddingModelDescriptor): Promise<AssetReader | null> {
+export async function importedModelReader(descriptor: GraphModelDescriptor): Promise<AssetReader | null> {
   if (typeof caches === 'undefined') return null;
   const cache = await caches.open(CACHE);
   if (!(await cache.match(keyOf(descriptor, descriptor.modelFile)))) return null;

@@ -1,5 +1,6 @@
 /** Draws face boxes and the five landmarks over the video, in the video's own pixels. */
-import type { FaceDetection } from '../core/types';
+import type { Box, FaceDetection } from '../core/types';
+import { layoutTags } from './tag-layout';
 
 /** The canvas sized to the frame and cleared, or null where it cannot draw. */
 function blankCanvas(canvas: HTMLCanvasElement, width: number, height: number): CanvasRenderingContext2D | null {
@@ -46,47 +47,63 @@ export function drawDetections(
   }
 }
 
-export interface LabelledFace {
-  readonly face: FaceDetection;
-  /** Lines of text above the box, the first in bold. */
-  readonly lines: readonly string[];
-  readonly known: boolean;
+/** How a tracked face is drawn: by what the app made of it. */
+export type FaceTone = 'student' | 'marked' | 'maybe' | 'unknown' | 'pending';
+
+export interface OverlayFace {
+  readonly box: Box;
+  readonly tone: FaceTone;
+  /** The tag's text: a short name, "Name?" for a maybe, "?" for nobody enrolled. */
+  readonly tag: string;
 }
 
-/** Boxes with the student's details (as the original's overlay had), green for students, amber for "Unknown". */
-export function drawLabelledFaces(
+const TONES: Readonly<Record<FaceTone, { stroke: string; fill: string; text: string; alpha: number; dash: number[] }>> =
+  {
+    student: { stroke: '#16a34a', fill: 'rgba(21, 128, 61, 0.9)', text: '#fff', alpha: 1, dash: [] },
+    // Marked before this face's track began: quieter, so the eye goes to those still to be marked.
+    marked: { stroke: '#16a34a', fill: 'rgba(21, 128, 61, 0.55)', text: '#fff', alpha: 0.55, dash: [] },
+    maybe: { stroke: '#f59e0b', fill: 'rgba(180, 83, 9, 0.92)', text: '#fff', alpha: 1, dash: [6, 4] },
+    unknown: { stroke: '#cbd5e1', fill: 'rgba(51, 65, 85, 0.8)', text: '#fff', alpha: 0.8, dash: [3, 3] },
+    pending: { stroke: '#93c5fd', fill: 'rgba(30, 64, 175, 0.75)', text: '#fff', alpha: 0.8, dash: [2, 3] },
+  };
+
+/**
+ * Boxes and compact tags over the video, placed so that no tag covers another (see `layoutTags`); students
+ * marked already are drawn quieter than faces still to be decided. Returns where each tag went, in frame
+ * pixels (the screen reader's list of faces carries the details).
+ */
+export function drawTrackedFaces(
   canvas: HTMLCanvasElement,
   width: number,
   height: number,
-  faces: readonly LabelledFace[],
-): void {
+  faces: readonly OverlayFace[],
+): Box[] {
   const ctx = blankCanvas(canvas, width, height);
-  if (!ctx) return;
-  const line = Math.max(2, Math.round(width / 320));
-  const size = Math.max(12, Math.round(width / 52));
-  for (const { face, lines, known } of faces) {
-    const { x, y, width: w, height: h } = face.box;
-    const colour = known ? '#16a34a' : '#f59e0b';
-    ctx.lineWidth = line;
-    ctx.strokeStyle = colour;
+  if (!ctx) return [];
+  const line = Math.max(1.5, width / 640);
+  const size = Math.max(11, Math.round(width / 90));
+  ctx.font = `600 ${size}px system-ui, sans-serif`;
+  const pad = Math.round(size * 0.35);
+  const tags = layoutTags(
+    faces.map((f) => ({ box: f.box, width: ctx.measureText(f.tag).width + 2 * pad, height: size + 2 * pad })),
+    width,
+    height,
+  );
+  faces.forEach((f, i) => {
+    const tone = TONES[f.tone];
+    const { x, y, width: w, height: h } = f.box;
+    ctx.globalAlpha = tone.alpha;
+    ctx.lineWidth = f.tone === 'marked' || f.tone === 'unknown' ? line : line * 1.6;
+    ctx.setLineDash(tone.dash);
+    ctx.strokeStyle = tone.stroke;
     ctx.strokeRect(x, y, w, h);
-    const lh = Math.round(size * 1.3);
-    const boxW = Math.max(
-      w,
-      ...lines.map((t, i) => {
-        ctx.font = `${i === 0 ? 700 : 500} ${size}px system-ui, sans-serif`;
-        return ctx.measureText(t).width + 10;
-      }),
-    );
-    const boxH = lines.length * lh + 6;
-    // Above the face where there is room, else below it.
-    const top = y - boxH >= 0 ? y - boxH : Math.min(height - boxH, y + h);
-    ctx.fillStyle = known ? 'rgba(21, 128, 61, 0.88)' : 'rgba(180, 83, 9, 0.88)';
-    ctx.fillRect(x - line / 2, top, boxW, boxH);
-    ctx.fillStyle = '#fff';
-    lines.forEach((t, i) => {
-      ctx.font = `${i === 0 ? 700 : 500} ${size}px system-ui, sans-serif`;
-      ctx.fillText(t, x + 5 - line / 2, top + 3 + (i + 1) * lh - lh * 0.28);
-    });
-  }
+    ctx.setLineDash([]);
+    const t = tags[i]!;
+    ctx.fillStyle = tone.fill;
+    ctx.fillRect(t.x, t.y, t.width, t.height);
+    ctx.fillStyle = tone.text;
+    ctx.fillText(f.tag, t.x + pad, t.y + pad + size * 0.82);
+  });
+  ctx.globalAlpha = 1;
+  return tags;
 }

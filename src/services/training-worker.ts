@@ -1,6 +1,6 @@
 /// <reference lib="webworker" />
 /** Web Worker entry: trains the classifier off the main thread and reports progress. */
-import { trainClassifier, type TrainOptions } from '../classifier/classifier';
+import { trainClassifier, type TrainOptions } from '../classifier';
 import type { TrainReply, TrainRequest } from './training';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;

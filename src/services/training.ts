@@ -5,11 +5,13 @@ import {
   type ClassifierSnapshot,
   type TrainOptions,
   type TrainingSample,
-} from '../classifier/classifier';
+} from '../classifier';
 import { summariseTraining, type TrainingSummary } from '../classifier/summary';
 import { ValidationError } from '../core/errors';
 import { loadClassifier, loadTrainingData, saveClassifier } from '../db/samples';
 import type { AttendanceDatabase } from '../db/schema';
+import { embeddingModelById } from '../embedding/models';
+import { thresholdPriorOf } from './recognition-model';
 
 export interface TrainRequest {
   readonly samples: readonly TrainingSample[];
@@ -60,7 +62,8 @@ export async function trainAndSave(
   onProgress: (fraction: number) => void = () => undefined,
 ): Promise<TrainingOutcome> {
   const data = await loadTrainingData(db, modelId);
-  const snapshot = await trainInWorker(data.samples, { modelId }, onProgress);
+  const prior = thresholdPriorOf(embeddingModelById(modelId));
+  const snapshot = await trainInWorker(data.samples, { modelId, prior }, onProgress);
   await saveClassifier(db, modelId, serializeClassifier(snapshot), snapshot.trainedAt);
   return { snapshot, summary: summariseTraining(snapshot, data.samples), missing: data.missing };
 }
@@ -77,6 +80,6 @@ export async function storedClassifier(db: AttendanceDatabase, modelId: string):
   return { snapshot: deserializeClassifier(record.snapshot), needsRetraining: record.needsRetraining };
 }
 
-export type { ClassifierSnapshot } from '../classifier/classifier';
+export type { ClassifierSnapshot } from '../classifier';
 export type { TrainingSummary, LookAlike } from '../classifier/summary';
 export { FEW_SAMPLES } from '../classifier/summary';

@@ -15,6 +15,12 @@ export const NPM_PHOTOS = {
   sample1: { file: join(npmPhotoDir, 'sample1.jpg'), faces: 3 },
 } as const;
 
+/**
+ * A one-person photo cut from sample6: the first woman (face 211 px wide at x 259, y 491), 600 × 450 px with
+ * no other face in it.
+ */
+export const PORTRAIT = { x: 65, y: 405, width: 600, height: 450 } as const;
+
 export function loadImageTensor(path: string): tfTypes.Tensor3D {
   return imageToTensor(decodeImageFile(path));
 }

@@ -20,7 +20,7 @@ let embedder: FaceEmbedder;
 beforeAll(async () => {
   await useWasm();
   detector = await loadDetector();
-  embedder = await FaceEmbedder.load(FACERES, fileAssetReader(faceresDir));
+  embedder = await FaceEmbedder.load(FACERES, () => fileAssetReader(faceresDir));
 });
 
 afterAll(() => {
@@ -77,7 +77,7 @@ describe('FaceEmbedder with FaceRes', () => {
     const bin = readFileSync(join(dir, 'faceres.bin'));
     bin[5000] = bin[5000]! ^ 0xff;
     writeFileSync(join(dir, 'faceres.bin'), bin);
-    const error = await FaceEmbedder.load(FACERES, fileAssetReader(dir)).catch((e: unknown) => e);
+    const error = await FaceEmbedder.load(FACERES, () => fileAssetReader(dir)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as ModelLoadError).file).toBe('faceres.bin');
   });
@@ -116,8 +116,7 @@ describe.skipIf(!hasDatasets)(`FaceRes on LFW (${hasDatasets ? 'present' : missi
 
 describe('FaceEmbedder with the dlib ResNet-34', () => {
   it('loads the written-out network from its weights manifest and recognises mirrored faces', async () => {
-    const resnet = await FaceEmbedder.load(
-      RESNET34,
+    const resnet = await FaceEmbedder.load(RESNET34, () =>
       fileAssetReader(join(projectRoot, 'public', 'models', 'resnet34')),
     );
     try {

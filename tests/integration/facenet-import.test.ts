@@ -22,7 +22,7 @@ beforeAll(async () => {
   await useWasm();
   dir = mkdtempSync(join(tmpdir(), 'facenet-'));
   writeFaceNetStandIn(dir);
-  embedder = await FaceEmbedder.load(FACENET, fileAssetReader(dir));
+  embedder = await FaceEmbedder.load(FACENET, () => fileAssetReader(dir));
 });
 
 afterAll(() => embedder?.dispose());
@@ -57,7 +57,9 @@ describe('FaceNet import', () => {
   });
 
   it('explains how to import FaceNet when it is not there', async () => {
-    const error = await FaceEmbedder.load(FACENET, fileAssetReader(join(dir, 'missing'))).catch((e: unknown) => e);
+    const error = await FaceEmbedder.load(FACENET, () => fileAssetReader(join(dir, 'missing'))).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ModelLoadError);
     expect((error as ModelLoadError).message).toMatch(/tensorflowjs_converter.*public\/models\/facenet/);
   });

@@ -1,13 +1,23 @@
 /** The rules behind the screens: the enrolment gate and pose hints, sighting confirmation, the training summary. */
 import { describe, expect, it } from 'vitest';
-import { trainClassifier, type TrainingSample } from '../../src/classifier/classifier';
+import { trainClassifier, type TrainingSample } from '../../src/classifier';
 import { seededRandom } from '../../src/classifier/random';
 import { summariseTraining } from '../../src/classifier/summary';
 import type { FaceDetection } from '../../src/core/types';
-import { DEFAULT_GATE, enrolmentFace, judgeCapture, judgeFaces, poseHint } from '../../src/services/enrolment';
+import {
+  DEFAULT_GATE,
+  enrolmentFace,
+  judgeCapture,
+  judgeFaces,
+  photoFaces,
+  photoProblem,
+  poseHint,
+} from '../../src/services/enrolment';
 import type { FaceCapture } from '../../src/services/face-engine';
 import { FpsMeter } from '../../src/services/frame-loop';
-import { SightingConfirmer, withThreshold } from '../../src/services/recognition';
+import { withThreshold } from '../../src/services/recognition';
+import { DEFAULT_SETTINGS } from '../../src/db/settings';
+import { DEFAULT_EMBEDDING_MODEL } from '../../src/embedding/models';
 
 const face = (width: number): FaceDetection => ({
   box: { x: 10, y: 10, width, height: width },
@@ -29,7 +39,8 @@ const unit = (v: number[]): Float32Array => {
 const capture = (embedding: Float32Array, sharpness: number): FaceCapture => ({
   detection: face(120),
   embedding,
-  crop: new Blob([]),
+  image: new Blob([]),
+  imageFace: face(120),
   sharpness,
   faceSize: 120,
 });
@@ -74,17 +85,6 @@ describe('enrolment gate', () => {
   });
 });
 
-describe('SightingConfirmer', () => {
-  it('confirms after two sightings within the window, not one, and forgets old ones', () => {
-    const c = new SightingConfirmer(2, 5000);
-    expect(c.see('S1', 0)).toBe(false);
-    expect(c.see('S1', 1000)).toBe(true);
-    expect(c.see('S2', 1000)).toBe(false);
-    expect(c.see('S2', 7000)).toBe(false); // the first one is too old
-    expect(c.see('S2', 8000)).toBe(true);
-  });
-});
-
 describe('FpsMeter', () => {
   it('gives the rate over the last frames only', () => {
     const m = new FpsMeter(3);
@@ -117,5 +117,36 @@ describe('training summary', () => {
     // The teacher's threshold replaces the measured one; null keeps it.
     expect(withThreshold(snapshot, 0.3).threshold).toBe(0.3);
     expect(withThreshold(snapshot, null)).toBe(snapshot);
+  });
+});
+
+describe('the face a photo enrols', () => {
+  const at = (x: number, y: number, width: number): FaceDetection => ({
+    ...face(width),
+    box: { x, y, width, height: width * 1.2 },
+  });
+
+  it('takes the large face and ignores people further back and a phantom "face" on the forehead', () => {
+    const main = at(300, 200, 200);
+    expect(photoFaces([main], 800, 600)).toEqual([main]);
+    expect(photoFaces([at(20, 40, 60), main, at(700, 30, 50)], 800, 600)).toEqual([main]);
+    expect(photoFaces([main, at(380, 210, 26)], 800, 600)).toEqual([main]);
+    expect(photoFaces([], 800, 600)).toEqual([]);
+  });
+
+  it('takes the face a photo of two is centred on, and refuses one where neither is', () => {
+    const centre = at(340, 230, 120);
+    const side = at(40, 230, 110);
+    expect(photoFaces([side, centre], 800, 600)).toEqual([centre]);
+    const left = at(150, 230, 120);
+    const right = at(530, 230, 120);
+    expect(photoFaces([left, right], 800, 600)).toEqual([]);
+    expect(photoProblem('pair.jpg', { faces: [left, right], captures: [] })).toMatch(/2 faces of about the same size/);
+  });
+});
+
+describe('defaults', () => {
+  it('start new teachers on the default recognition model', () => {
+    expect(DEFAULT_SETTINGS.modelId).toBe(DEFAULT_EMBEDDING_MODEL.id);
   });
 });

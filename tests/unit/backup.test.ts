@@ -14,7 +14,9 @@ beforeEach(async () => {
   await addStudent(db, studentForm('S001', 'Nguyễn Thị Ánh'));
   await db.faceSamples.add({
     studentId: 'S001',
-    crop: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' }),
+    face: null,
+    imageKind: 'face-image',
+    image: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3])], { type: 'image/jpeg' }),
     embeddings: { faceres: Float32Array.from([0.25, -0.5, 1]) },
     quality: { sharpness: 3, faceSize: 120 },
     source: 'camera',
@@ -37,7 +39,7 @@ describe('backup and restore', () => {
     expect((await getStudent(db, 'S001'))!.name).toBe('Nguyễn Thị Ánh');
     const sample = (await db.faceSamples.toArray())[0]!;
     expect(Array.from(sample.embeddings.faceres!)).toEqual([0.25, -0.5, 1]);
-    expect(new Uint8Array(await sample.crop.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
+    expect(new Uint8Array(await sample.image.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   });
 
   it('refuses a truncated, a foreign and a newer file, changing nothing', async () => {

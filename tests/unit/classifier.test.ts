@@ -7,7 +7,8 @@ import {
   serializeClassifier,
   trainClassifier,
   type TrainingSample,
-} from '../../src/classifier/classifier';
+} from '../../src/classifier';
+import { PRIOR_WEIGHT } from '../../src/classifier';
 import { fitPlatt, plattProbability } from '../../src/classifier/platt';
 import { seededRandom } from '../../src/classifier/random';
 import { decisionValue, trainBinarySvm, trainBinarySvmOnWorkingSet } from '../../src/classifier/svm';
@@ -121,7 +122,7 @@ describe('trainClassifier and predict', () => {
       }
     }
     expect(correct).toBeGreaterThanOrEqual(57);
-    expect(model.thresholdSource).toBe('leave-one-student-out');
+    expect(model.thresholdSource).toBe('enrolment');
     expect(model.classes).toEqual(['student-0', 'student-1', 'student-2', 'student-3', 'student-4', 'student-5']);
     expect(model.sampleCounts['student-3']).toBe(8);
   });
@@ -198,5 +199,71 @@ describe('trainClassifier and predict', () => {
       ),
     ).toThrow(/finite/);
     expect(() => predict(model, new Float32Array(32))).toThrow(/32 values where 64/);
+  });
+});
+
+describe('open-set thresholds', () => {
+  const random = seededRandom(21);
+  const d = 48;
+  const unit = (v: number[]): Float32Array => {
+    const n = Math.hypot(...v);
+    return Float32Array.from(v, (x) => x / n);
+  };
+  const centres = Array.from({ length: 30 }, () => Array.from({ length: d }, () => random() * 2 - 1));
+  const photo = (c: number): Float32Array => unit(centres[c]!.map((x) => x + (random() * 2 - 1) * 0.7));
+  const classOf = (ids: string[], people: number[]): TrainingSample[] =>
+    ids.flatMap((id, i) => Array.from({ length: 5 }, () => ({ label: id, embedding: photo(people[i]!) })));
+  const ids = centres.map((_, c) => `SV${String(c).padStart(3, '0')}`);
+  const people = centres.map((_, c) => c);
+
+  it('names one person enrolled under two IDs, and keeps the threshold where it was for everyone else', () => {
+    const samples = classOf(ids, people);
+    // SV501 is SV002 again, enrolled a second time from other photos.
+    const again = [...samples, ...classOf(['SV501'], [2])];
+    const clean = trainClassifier(samples, { modelId: 'm' });
+    const twice = trainClassifier(again, { modelId: 'm' });
+    expect(clean.duplicates).toEqual([]);
+    expect(twice.duplicates.map((p) => [p.a, p.b])).toEqual([['SV002', 'SV501']]);
+    expect(Math.abs(twice.threshold - clean.threshold)).toBeLessThan(0.02);
+    // Without the pair left out of each other's impostors (no similarity counts as a duplicate), that one
+    // mistake raises the threshold for the whole class, even with the clean class's figure as a prior.
+    const naive = trainClassifier(again, {
+      modelId: 'm',
+      prior: { far1: clean.threshold, far10: clean.maybeThreshold, duplicate: 2 },
+    });
+    expect(naive.duplicates).toEqual([]);
+    expect(naive.threshold).toBeGreaterThan(clean.threshold + 0.03);
+    // The rest of the class is still recognised.
+    const probes = people
+      .filter((c) => c !== 2)
+      .flatMap((c) => [0, 1, 2].map(() => ({ c, p: predict(twice, photo(c)) })));
+    expect(probes.filter(({ c, p }) => p.label === ids[c]).length / probes.length).toBeGreaterThan(0.8);
+  });
+
+  it('combines the enrolment estimate with the model prior, weighted by the impostors each rests on', () => {
+    const samples = classOf(ids, people);
+    const alone = trainClassifier(samples, { modelId: 'm' });
+    const prior = { far1: alone.threshold + 0.2, far10: alone.maybeThreshold + 0.2, duplicate: 0.95 };
+    const combined = trainClassifier(samples, { modelId: 'm', prior });
+    expect(alone.thresholdSource).toBe('enrolment');
+    expect(combined.thresholdSource).toBe('combined');
+    expect(combined.thresholdParts).toEqual({ enrolment: alone.threshold, prior: prior.far1 });
+    // 150 impostor faces against the prior's 300: two thirds of the way to the prior.
+    expect(combined.threshold).toBeCloseTo(alone.threshold + (0.2 * PRIOR_WEIGHT) / (PRIOR_WEIGHT + 150), 6);
+    expect(combined.maybeThreshold).toBeLessThan(combined.threshold);
+    const single = trainClassifier(classOf(['A'], [0]), { modelId: 'm', prior });
+    expect(single).toMatchObject({ thresholdSource: 'prior', threshold: prior.far1 });
+  });
+
+  it('reads back a classifier of the previous format without a "maybe" band', () => {
+    const s = trainClassifier(classOf(ids.slice(0, 3), people.slice(0, 3)), { modelId: 'm' });
+    const old = JSON.parse(serializeClassifier(s)) as Record<string, unknown>;
+    old.format = 'face-classifier/1';
+    old.thresholdSource = 'leave-one-student-out';
+    delete old.maybeThreshold;
+    delete old.duplicates;
+    delete old.thresholdParts;
+    const back = deserializeClassifier(JSON.stringify(old));
+    expect(back).toMatchObject({ maybeThreshold: s.threshold, duplicates: [], thresholdSource: 'enrolment' });
   });
 });

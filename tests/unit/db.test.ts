@@ -84,7 +84,9 @@ async function enrolWithSamples(studentId: string): Promise<Student> {
   await t.db.faceSamples.bulkAdd(
     [1, 2].map(() => ({
       studentId,
-      crop: new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }),
+      face: null,
+      imageKind: 'face-image' as const,
+      image: new Blob([new Uint8Array([0xff, 0xd8])], { type: 'image/jpeg' }),
       embeddings: { faceres: new Float32Array(4) },
       quality: { sharpness: 1, faceSize: 120 },
       source: 'camera' as const,

@@ -33,7 +33,9 @@ function unitVector(d = 64): Float32Array {
 
 function sample(embeddings: Record<string, Float32Array> = { faceres: unitVector() }, at = 0): NewFaceSample {
   return {
-    crop: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
+    face: null,
+    imageKind: 'face-image' as const,
+    image: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
     embeddings,
     quality: { sharpness: 100, faceSize: 150 },
     source: 'camera',
@@ -183,15 +185,15 @@ describe('schema upgrade', () => {
       { ...studentForm('S2', 'Bình'), photoSampleStatus: 'some', createdAt: '', updatedAt: '' },
     ]);
     await v1.table('faceSamples').bulkAdd([
-      { ...sample({ faceres: vectors[0]! }), studentId: 'S1' },
-      { ...sample({ faceres: vectors[1]! }), studentId: 'S1' },
-      { ...sample({ faceres: vectors[2]! }), studentId: 'S2' },
+      { ...oldSample({ faceres: vectors[0]! }, 1), studentId: 'S1' },
+      { ...oldSample({ faceres: vectors[1]! }, 2), studentId: 'S1' },
+      { ...oldSample({ faceres: vectors[2]! }, 3), studentId: 'S2' },
     ]);
     v1.close();
 
     const db = new AttendanceDatabase(name);
     await db.open();
-    expect(db.verno).toBe(2);
+    expect(db.verno).toBe(3);
     expect(await db.embeddingPacks.count()).toBe(2);
     const data = await loadTrainingData(db, 'faceres');
     expect(data.samples.map((s) => s.label)).toEqual(['S1', 'S1', 'S2']);
@@ -200,4 +202,58 @@ describe('schema upgrade', () => {
     db.close();
     await db.delete();
   });
+
+  it('version 3 keeps version 2 crops as images, with the landmarks their model put in known places', async () => {
+    const name = 'upgrade-from-2';
+    await Dexie.delete(name);
+    // Version 2 exactly as it was declared.
+    const v2 = new Dexie(name);
+    v2.version(1).stores({
+      students: '++id, &studentId, name, className',
+      faceSamples: '++id, studentId',
+      classifiers: '++id, modelId',
+      sessions: '++id, date, className',
+      attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
+      settings: '&key',
+    });
+    v2.version(2).stores({ embeddingPacks: '&[modelId+studentId], studentId' });
+    await v2
+      .table('students')
+      .add({ ...studentForm('S1', 'An'), photoSampleStatus: 'some', createdAt: '', updatedAt: '' });
+    await v2.table('faceSamples').bulkAdd([
+      { ...oldSample({ faceres: unitVector() }, 7), studentId: 'S1' },
+      { ...oldSample({ 'dlib-resnet34': unitVector(128) }, 8), studentId: 'S1' },
+      { ...oldSample({ 'facenet-20180402-114759': unitVector(512) }, 9), studentId: 'S1' },
+    ]);
+    v2.close();
+
+    const db = new AttendanceDatabase(name);
+    await db.open();
+    expect(db.verno).toBe(3);
+    const [faceres, resnet, facenet] = await samplesOfStudent(db, 'S1');
+    expect(faceres).not.toHaveProperty('crop');
+    expect(new Uint8Array(await faceres!.image.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 7]));
+    expect(faceres!.imageKind).toBe('crop:faceres');
+    // FaceRes cut 224-px crops at zoom 1: its left eye sat at the template's place.
+    expect(faceres!.face!.landmarks[0].x).toBeCloseTo(38.2946 * 2, 3);
+    expect(faceres!.face!.landmarks[0].y).toBeCloseTo(51.6963 * 2, 3);
+    expect(resnet!.imageKind).toBe('crop:dlib-resnet34');
+    expect(resnet!.face!.landmarks[1].x).toBeCloseTo(75 + (73.5318 * (150 / 112) - 75) * 1.25, 3);
+    // FaceNet cut by box and margin: no landmarks are known; they are found again when needed.
+    expect(facenet!.imageKind).toBe('crop:facenet-20180402-114759');
+    expect(facenet!.face).toBeNull();
+    db.close();
+    await db.delete();
+  });
 });
+
+/** A sample as versions 1 and 2 stored it: the model's own crop. */
+function oldSample(embeddings: Record<string, Float32Array>, at: number) {
+  return {
+    crop: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
+    embeddings,
+    quality: { sharpness: 100, faceSize: 150 },
+    source: 'camera',
+    capturedAt: new Date(Date.UTC(2026, 8, 1, 8, 0, at)).toISOString(),
+  };
+}

@@ -1,5 +1,5 @@
 /** Test page: trains the classifier through the app's worker service and watches the main thread. */
-import type { TrainingSample } from '../../../src/classifier/classifier';
+import type { TrainingSample } from '../../../src/classifier';
 import { seededRandom } from '../../../src/classifier/random';
 import { trainInWorker } from '../../../src/services/training';
 
