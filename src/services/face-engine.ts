@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { httpAssetReader, type AssetReader } from '../core/assets';
 import type { FaceDetection } from '../core/types';
 import type { MtcnnDetector } from '../detection';
-import { embeddingModelById, FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
+import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
 import { loadFaceDetector, modelsUrl } from './detector';
 import {
   FacePipeline,
@@ -41,9 +41,8 @@ export class FaceEngine {
     private readonly pipeline: FacePipeline,
   ) {}
 
-  static async start(preference: BackendPreference, modelId: string): Promise<FaceEngine> {
+  static async start(preference: BackendPreference, descriptor: EmbeddingModelDescriptor): Promise<FaceEngine> {
     const choice = await selectBackend(preference);
-    const descriptor = embeddingModelById(modelId);
     // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
     const readers = new Map<string, AssetReader>();
     for (const network of networksOf(descriptor)) {
@@ -122,6 +121,7 @@ export class FaceEngine {
 
 export { decodePhoto } from './photos';
 export {
+  DEFAULT_EMBEDDING_MODEL,
   EMBEDDING_MODELS,
   embeddingModelById,
   type EmbeddingModelDescriptor,

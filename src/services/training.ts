@@ -10,7 +10,7 @@ import { summariseTraining, type TrainingSummary } from '../classifier/summary';
 import { ValidationError } from '../core/errors';
 import { loadClassifier, loadTrainingData, saveClassifier } from '../db/samples';
 import type { AttendanceDatabase } from '../db/schema';
-import { embeddingModelById } from '../embedding/models';
+import type { EmbeddingModelDescriptor } from '../embedding';
 import { thresholdPriorOf } from './recognition-model';
 
 export interface TrainRequest {
@@ -55,14 +55,18 @@ export interface TrainingOutcome {
   readonly missing: number;
 }
 
-/** Loads every sample's embedding, trains in a worker, stores the classifier, and sums it up. */
+/**
+ * Loads every sample's embedding from `model`, trains in a worker (with the model's stranger prior, where
+ * it has one), stores the classifier, and sums it up.
+ */
 export async function trainAndSave(
   db: AttendanceDatabase,
-  modelId: string,
+  model: EmbeddingModelDescriptor,
   onProgress: (fraction: number) => void = () => undefined,
 ): Promise<TrainingOutcome> {
+  const modelId = model.id;
   const data = await loadTrainingData(db, modelId);
-  const prior = thresholdPriorOf(embeddingModelById(modelId));
+  const prior = thresholdPriorOf(model);
   const snapshot = await trainInWorker(data.samples, { modelId, prior }, onProgress);
   await saveClassifier(db, modelId, serializeClassifier(snapshot), snapshot.trainedAt);
   return { snapshot, summary: summariseTraining(snapshot, data.samples), missing: data.missing };

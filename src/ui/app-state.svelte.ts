@@ -15,7 +15,14 @@ import {
   type Student,
 } from '../services/data';
 import { playCamera } from '../services/camera';
-import { FaceEngine } from '../services/face-engine';
+import {
+  DEFAULT_EMBEDDING_MODEL,
+  EMBEDDING_MODELS,
+  FaceEngine,
+  type EmbeddingModelDescriptor,
+  type GraphModelDescriptor,
+} from '../services/face-engine';
+import { importedCustomModels } from '../services/model-import';
 import type { BackendName } from '../services/tf-backend';
 import { backendFromUrl } from './backend-preference';
 
@@ -60,6 +67,12 @@ export class AppState {
   backend = $state<BackendName | null>(null);
   backendNote = $state('');
   toast = $state<Toast | null>(null);
+  /** Models of the teacher's own, imported in Settings and kept in this browser. */
+  customModels = $state<GraphModelDescriptor[]>([]);
+  /** Every model the teacher can choose: the app's and their own. */
+  readonly models = $derived<readonly EmbeddingModelDescriptor[]>([...EMBEDDING_MODELS, ...this.customModels]);
+  /** The chosen recognition model (the default where the chosen one is gone). */
+  readonly model = $derived(this.models.find((m) => m.id === this.settings.modelId) ?? DEFAULT_EMBEDDING_MODEL);
   ready = $state(false);
 
   private engine: Promise<FaceEngine> | null = null;
@@ -68,6 +81,7 @@ export class AppState {
 
   async init(): Promise<void> {
     this.settings = await loadSettings(this.db);
+    this.customModels = await importedCustomModels().catch(() => []);
     await this.refreshStudents();
     this.ready = true;
     void requestPersistentStorage();
@@ -101,7 +115,7 @@ export class AppState {
     this.engineState = 'loading';
     this.engine = (async () => {
       (await previous?.catch(() => null))?.dispose();
-      const engine = await FaceEngine.start(this.backendPreference(), this.settings.modelId);
+      const engine = await FaceEngine.start(this.backendPreference(), this.model);
       this.backend = engine.backend;
       this.backendNote = engine.backendNote;
       this.engineState = 'ready';

@@ -261,7 +261,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         .filter({ hasText: 'Chemistry' })
         .filter({ hasText: a!.name });
       await expect.poll(() => row.count()).toBe(1);
-      expect(await row.textContent()).toMatch(/present\s+confirmed by Teacher/);
+      expect(await row.textContent()).toMatch(/present\s*confirmed by Teacher/);
       await page.goto(`${app.url}#/settings`);
       await page.getByLabel('Use the threshold measured at training (recommended)').check();
     });

@@ -57,3 +57,69 @@ export function writeFaceNetStandIn(dir: string): string[] {
   writeFileSync(join(dir, 'group1-shard1of1.bin'), Buffer.concat(weights.map((x) => Buffer.from(x.data.buffer))));
   return [join(dir, 'model.json'), join(dir, 'group1-shard1of1.bin')];
 }
+
+/**
+ * A stand-in for a school's own network: input `data` N×size×size×3, output `fc1` (`dims` values: pixel means
+ * projected), with the signature tensorflowjs_converter writes, as `school-model.json` and one shard.
+ */
+export function writeCustomStandIn(dir: string, size = 112, dims = 128): string[] {
+  const w = Float32Array.from({ length: 3 * dims }, (_, i) => Math.cos(i * 7.31) * 0.5);
+  const axes = Int32Array.from([1, 2]);
+  const tensor = (dtype: string, ...shape: number[]) => ({
+    tensor: { dtype, tensorShape: { dim: shape.map((s) => ({ size: String(s) })) } },
+  });
+  const json = {
+    format: 'graph-model',
+    generatedBy: 'stand-in',
+    convertedBy: 'face-attendance tests',
+    signature: {
+      inputs: {
+        'data:0': {
+          name: 'data:0',
+          dtype: 'DT_FLOAT',
+          tensorShape: { dim: [-1, size, size, 3].map((s) => ({ size: String(s) })) },
+        },
+      },
+      outputs: {
+        'fc1:0': {
+          name: 'fc1:0',
+          dtype: 'DT_FLOAT',
+          tensorShape: { dim: [-1, dims].map((s) => ({ size: String(s) })) },
+        },
+      },
+    },
+    modelTopology: {
+      node: [
+        { name: 'data', op: 'Placeholder', attr: { dtype: { type: 'DT_FLOAT' } } },
+        { name: 'W', op: 'Const', attr: { dtype: { type: 'DT_FLOAT' }, value: tensor('DT_FLOAT', 3, dims) } },
+        { name: 'axes', op: 'Const', attr: { dtype: { type: 'DT_INT32' }, value: tensor('DT_INT32', 2) } },
+        {
+          name: 'pooled',
+          op: 'Mean',
+          input: ['data', 'axes'],
+          attr: { keep_dims: { b: false }, T: { type: 'DT_FLOAT' }, Tidx: { type: 'DT_INT32' } },
+        },
+        {
+          name: 'fc1',
+          op: 'MatMul',
+          input: ['pooled', 'W'],
+          attr: { T: { type: 'DT_FLOAT' }, transpose_a: { b: false }, transpose_b: { b: false } },
+        },
+      ],
+      library: {},
+      versions: {},
+    },
+    weightsManifest: [
+      {
+        paths: ['school-model.bin'],
+        weights: [
+          { name: 'W', shape: [3, dims], dtype: 'float32' },
+          { name: 'axes', shape: [2], dtype: 'int32' },
+        ],
+      },
+    ],
+  };
+  writeFileSync(join(dir, 'school-model.json'), JSON.stringify(json));
+  writeFileSync(join(dir, 'school-model.bin'), Buffer.concat([Buffer.from(w.buffer), Buffer.from(axes.buffer)]));
+  return [join(dir, 'school-model.json'), join(dir, 'school-model.bin')];
+}

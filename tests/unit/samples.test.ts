@@ -169,16 +169,7 @@ describe('schema upgrade', () => {
   it('version 2 builds embedding packs from the samples version 1 wrote', async () => {
     const name = 'upgrade-from-1';
     await Dexie.delete(name);
-    // Version 1 exactly as the first release declared it.
-    const v1 = new Dexie(name);
-    v1.version(1).stores({
-      students: '++id, &studentId, name, className',
-      faceSamples: '++id, studentId',
-      classifiers: '++id, modelId',
-      sessions: '++id, date, className',
-      attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
-      settings: '&key',
-    });
+    const v1 = declareVersion1(new Dexie(name));
     const vectors = [unitVector(), unitVector(), unitVector()];
     await v1.table('students').bulkAdd([
       { ...studentForm('S1', 'An'), photoSampleStatus: 'some', createdAt: '', updatedAt: '' },
@@ -206,16 +197,8 @@ describe('schema upgrade', () => {
   it('version 3 keeps version 2 crops as images, with the landmarks their model put in known places', async () => {
     const name = 'upgrade-from-2';
     await Dexie.delete(name);
-    // Version 2 exactly as it was declared.
-    const v2 = new Dexie(name);
-    v2.version(1).stores({
-      students: '++id, &studentId, name, className',
-      faceSamples: '++id, studentId',
-      classifiers: '++id, modelId',
-      sessions: '++id, date, className',
-      attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
-      settings: '&key',
-    });
+    // Version 2 exactly as it was declared: version 1 and the packs.
+    const v2 = declareVersion1(new Dexie(name));
     v2.version(2).stores({ embeddingPacks: '&[modelId+studentId], studentId' });
     await v2
       .table('students')
@@ -246,6 +229,19 @@ describe('schema upgrade', () => {
     await db.delete();
   });
 });
+
+/** Version 1 exactly as the first release declared it. */
+function declareVersion1(db: Dexie): Dexie {
+  db.version(1).stores({
+    students: '++id, &studentId, name, className',
+    faceSamples: '++id, studentId',
+    classifiers: '++id, modelId',
+    sessions: '++id, date, className',
+    attendance: '++id, sessionId, studentId, &[sessionId+studentId]',
+    settings: '&key',
+  });
+  return db;
+}
 
 /** A sample as versions 1 and 2 stored it: the model's own crop. */
 function oldSample(embeddings: Record<string, Float32Array>, at: number) {

@@ -1,12 +1,13 @@
 /** Test page: the app's face engine on photos the test serves, as the Enrolment screen's upload uses it. */
 import { photoFaces } from '../../../src/services/enrolment';
+import { embeddingModelById } from '../../../src/embedding/models';
 import { FaceEngine } from '../../../src/services/face-engine';
 
 let engine: FaceEngine | null = null;
 
 /** A photo through the engine as an upload: the stored face image's pixels (RGBA) and the embedding. */
 async function capturePhoto(url: string, backend: 'wasm' | 'webgl' | 'cpu', modelId: string) {
-  engine ??= await FaceEngine.start(backend, modelId);
+  engine ??= await FaceEngine.start(backend, embeddingModelById(modelId));
   const bitmap = await createImageBitmap(await (await fetch(url)).blob());
   try {
     const result = await engine.capture(bitmap, photoFaces);

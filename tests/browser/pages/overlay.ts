@@ -1,5 +1,6 @@
 /** Test page: a classroom frame, its faces found by the app's engine, and the live overlay drawn over them. */
 import type { Box } from '../../../src/core/types';
+import { FACERES } from '../../../src/embedding/models';
 import { FaceEngine } from '../../../src/services/face-engine';
 import { drawTrackedFaces, type FaceTone } from '../../../src/services/overlay';
 
@@ -8,7 +9,7 @@ async function drawClassroom(url: string, names: string[]): Promise<{ faces: num
   const img = document.getElementById('frame') as HTMLImageElement;
   img.src = url;
   await img.decode();
-  const engine = await FaceEngine.start('wasm', 'faceres');
+  const engine = await FaceEngine.start('wasm', FACERES);
   const analysis = await engine.analyse(img, false);
   const tones: FaceTone[] = ['student', 'student', 'marked', 'maybe', 'student', 'unknown', 'marked', 'pending'];
   const faces = analysis.faces.map((f, i) => {
