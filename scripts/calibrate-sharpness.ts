@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       const face = largest(await detector.detectFaces(frame));
       if (!face) continue;
       n++;
-      const { image, eyeDistance } = await innerFace(frame, face);
+      const { image } = await innerFace(frame, face);
       directionalDetail(image).forEach((v, i) => perDirection[i]!.push(v));
       relative.push((await faceSharpness(frame, face)).relative);
       for (const scale of [1, 0.75, 0.5, 0.35]) {
@@ -91,7 +91,6 @@ async function main(): Promise<void> {
         }
         if (small !== frame) small.dispose();
       }
-      void eyeDistance;
       for (const [label, angle] of [
         ['0°', 0],
         ['45°', 45],

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  dot,
   matchScore,
   predict,
   quantile,
@@ -277,16 +278,11 @@ function measurePrior(
   known: readonly { item: Item; embeddings: Float32Array[] }[],
   unknown: readonly { item: Item; embeddings: Float32Array[] }[],
 ): Record<string, number> {
-  const dotp = (a: ArrayLike<number>, b: ArrayLike<number>): number => {
-    let s = 0;
-    for (let k = 0; k < a.length; k++) s += a[k]! * b[k]!;
-    return s;
-  };
   const index = new Map(classes.map((c, i) => [c, i]));
   const scores: number[] = [];
   for (const e of [...unknown, ...known]) {
     const own = index.get(e.item.identity) ?? -1;
-    const sims = centroids.map((c) => dotp(c, e.embeddings[0]!));
+    const sims = centroids.map((c) => dot(c, e.embeddings[0]!));
     let arg = -1;
     sims.forEach((v, c) => {
       if (c !== own && (arg < 0 || v > sims[arg]!)) arg = c;
@@ -301,7 +297,7 @@ function measurePrior(
   for (const [person, list] of byPerson) {
     if (list.length < 3) continue;
     const centre = normalise(list.reduce((s, e) => s.map((v, k) => v + e[k]!), new Float32Array(list[0]!.length)));
-    centroids.forEach((c, i) => (classes[i] === person ? same : other).push(dotp(c, centre)));
+    centroids.forEach((c, i) => (classes[i] === person ? same : other).push(dot(c, centre)));
   }
   return {
     strangers: scores.length,

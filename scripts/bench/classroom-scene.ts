@@ -157,11 +157,6 @@ export async function loadPhoto(path: string): Promise<Image> {
   return loadImage(path);
 }
 
-/** Decodes a JPEG or PNG file's bytes to RGB. */
-export function rgbOf(bytes: Uint8Array, name: string): RgbImage {
-  return decodeImageBytes(bytes, name);
-}
-
 /**
  * Draws the classroom at time `ms`: each seat shows view ⌊ms / viewMs⌋ mod views of its person, moved by
  * up to 2 px and scaled by up to ±4 % (a head is never quite still), over a plain wall, then sensor noise
@@ -210,15 +205,10 @@ export function drawClassroomFrame(
     d[i + 2] = d[i + 2]! + n;
   }
   ctx.putImageData(pixels, 0, 0);
-  return rgbOf(canvas.encodeSync('jpeg', 80), `frame ${frameIndex}`);
+  return decodeImageBytes(canvas.encodeSync('jpeg', 80), `frame ${frameIndex}`);
 }
 
 /** The seat whose tile holds a point (a face's centre), if any. */
 export function seatAt(seats: readonly Seat[], x: number, y: number): Seat | undefined {
   return seats.find((s) => x >= s.x && x < s.x + s.width && y >= s.y && y < s.y + s.height);
-}
-
-/** One seat's person at the given shuffled order, for printing. */
-export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  return shuffleInPlace([...items], seededRandom(seed));
 }

@@ -16,4 +16,4 @@ export {
   RIVAL_WEIGHT,
   type ThresholdPrior,
 } from './open-set';
-export { quantile } from './stats';
+export { dot, quantile } from './stats';

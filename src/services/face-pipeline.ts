@@ -93,7 +93,7 @@ export class FacePipeline {
     if (chosen.length > 0) {
       const sharpness = await Promise.all(chosen.map((face) => faceSharpness(frame, face)));
       const embeddings = await this.embedder.embedFaces(frame, chosen);
-      const { images, detections } = cutFaceImages(frame, chosen);
+      const { images, detections: imageFaces } = cutFaceImages(frame, chosen);
       let pixels: Int32Array;
       try {
         pixels = (await tf.tidy(() => tf.cast(tf.clipByValue(images, 0, 255), 'int32')).data()) as Int32Array;
@@ -115,7 +115,7 @@ export class FacePipeline {
           embedding: embeddings[i]!,
           pixels: rgba,
           size,
-          imageFace: detections[i]!,
+          imageFace: imageFaces[i]!,
           sharpness: sharpness[i]!.relative,
           faceSize: chosen[i]!.box.width,
         });

@@ -169,7 +169,7 @@ export class AttendanceTracker {
       if (prediction.verdict === 'accept' && !taken.has(studentId)) {
         state = track.frames >= o.minFrames ? 'student' : 'pending';
       } else if (
-        (prediction.verdict === 'maybe' || prediction.verdict === 'accept') &&
+        prediction.verdict === 'maybe' &&
         !taken.has(studentId) &&
         !marked &&
         !this.wasRejected(studentId, track.fused)

@@ -6,7 +6,7 @@
 import type { FaceDetection } from '../core/types';
 import { networksOf, type EmbeddingModelDescriptor, type NetworkDescriptor } from '../embedding';
 import { embeddingModelById } from '../embedding/models';
-import { samplesOfStudent, setSampleEmbeddings } from '../db/samples';
+import { samplesWithout, setSampleEmbeddings } from '../db/samples';
 import type { AttendanceDatabase, FaceSample } from '../db/schema';
 
 /** What re-embeds a stored face: the engine in the app, the Node pipeline in tests. */
@@ -48,13 +48,10 @@ export interface ReembedOutcome {
   readonly unusable: number;
 }
 
-/** The samples of every student that lack an embedding from `model`, per student. */
+/** The samples that lack an embedding from the model, by student. */
 async function missingByStudent(db: AttendanceDatabase, modelId: string): Promise<Map<string, FaceSample[]>> {
   const out = new Map<string, FaceSample[]>();
-  await db.faceSamples.each((s) => {
-    if (s.embeddings[modelId]) return;
-    out.set(s.studentId, [...(out.get(s.studentId) ?? []), s]);
-  });
+  for (const s of await samplesWithout(db, modelId)) out.set(s.studentId, [...(out.get(s.studentId) ?? []), s]);
   return out;
 }
 
@@ -63,13 +60,8 @@ export async function samplesToReembed(
   db: AttendanceDatabase,
   model: EmbeddingModelDescriptor,
 ): Promise<{ missing: number; unusable: number }> {
-  let missing = 0;
-  let unusable = 0;
-  for (const list of (await missingByStudent(db, model.id)).values()) {
-    missing += list.length;
-    unusable += list.filter((s) => !sampleServes(s, model)).length;
-  }
-  return { missing, unusable };
+  const missing = await samplesWithout(db, model.id);
+  return { missing: missing.length, unusable: missing.filter((s) => !sampleServes(s, model)).length };
 }
 
 /**
@@ -88,9 +80,9 @@ export async function reembedSamples(
   let embedded = 0;
   let unusable = 0;
   onProgress({ done, total });
-  for (const [studentId, list] of byStudent) {
+  for (const [studentId, samples] of byStudent) {
     const updates: { id: number; embedding: Float32Array }[] = [];
-    for (const sample of (await samplesOfStudent(db, studentId)).filter((s) => list.some((l) => l.id === s.id))) {
+    for (const sample of samples) {
       const embedding = sampleServes(sample, model) ? await engine.embedStoredFace(sample.image, sample.face) : null;
       if (embedding) updates.push({ id: sample.id!, embedding });
       else unusable++;
