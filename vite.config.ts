@@ -2,6 +2,11 @@ import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   // Relative asset paths: the built app works from any sub-path (a school's intranet folder, say).
   base: './',
@@ -10,6 +15,10 @@ export default defineConfig({
     VitePWA({
       registerType: 'prompt',
       injectRegister: 'auto',
+      // Our own service worker (src/sw.ts): workbox's precache, plus the cross-origin isolation headers.
+      strategies: 'injectManifest',
+      srcDir: 'src',
+      filename: 'sw.ts',
       includeAssets: ['icon.svg', 'icon-192.png'],
       manifest: {
         name: 'Face Attendance',
@@ -27,20 +36,29 @@ export default defineConfig({
           { src: 'icon-maskable-512.png', sizes: '512x512', type: 'image/png', purpose: 'maskable' },
         ],
       },
-      workbox: {
-        // The app, the tfjs WebAssembly binaries and the model files: everything works offline after one visit.
+      injectManifest: {
+        // The app, the tfjs WebAssembly binaries (the threaded one too: the service worker isolates the page)
+        // and the model files: everything works offline after one visit. The ResNet-34 is an alternative
+        // embedding model, not the default: fetched if ever chosen.
         globPatterns: ['**/*.{js,css,html,svg,png,wasm,json,bin}'],
-        // Threads need cross-origin isolation, which a plain static host does not give: that build is never
-        // loaded. The ResNet-34 is an alternative embedding model, not the default: fetched if ever chosen.
-        globIgnores: ['**/*threaded-simd*', 'models/resnet34/**'],
+        globIgnores: ['models/resnet34/**'],
         maximumFileSizeToCacheInBytes: 32 * 1024 * 1024,
-        navigateFallback: 'index.html',
       },
     }),
   ],
+  // The same isolation headers as the service worker adds, so threads work from the first load here.
+  server: { headers: ISOLATION_HEADERS },
+  preview: { headers: ISOLATION_HEADERS },
   build: {
     target: 'es2022',
     chunkSizeWarningLimit: 4096,
   },
-  worker: { format: 'es' },
+  worker: {
+    format: 'es',
+    // tfjs starts its WebAssembly threads from the source text of a function in its own bundle
+    // (`factory.toString()` in a Blob). Compression rewrites that function's `typeof x !== 'undefined'` guards
+    // against its enclosing scope (`x !== void 0`), which no longer exists in the thread: "e is not
+    // defined". Names are still shortened; only the rewriting is off, in the worker bundle alone.
+    rolldownOptions: { output: { minify: { compress: false, mangle: true } } },
+  },
 });

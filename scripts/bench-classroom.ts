@@ -3,10 +3,12 @@
  * the app's own enrolment, training and live-recognition code runs on it, in Node (tfjs WebAssembly). Prints
  * per pipeline: photos accepted, students marked automatically, suggested to the teacher, missed, wrongly
  * marked, strangers accepted, and the time until 50 %, 90 % and all seated students are identified.
- * "baseline" is the rules the app had before issue 11, on the same class, in the same run.
+ * "baseline" is the rules the app had before issue 11, "app" the app after it (every frame detected and every
+ * face embedded, on the page), "tracked" the app since issue 12 (faces followed, embedded only where needed,
+ * ReLU6 fused); all on the same class, in the same run.
  *
  *   npm run bench:classroom -- [--seated 30] [--absent 4] [--strangers 4] [--seconds 120] [--seed 1]
- *     [--pipelines baseline,app] [--model ID] [--json] [--frame-png file.png] [--no-write]
+ *     [--pipelines baseline,app,tracked] [--model ID] [--json] [--frame-png file.png] [--no-write]
  *
  * The clock of each pipeline's run advances by the time its frames really take on this machine (one frame
  * in flight at a time, as in the app), so slower pipelines see fewer frames. A script, not a test.
@@ -16,7 +18,6 @@ import { cpus } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { Canvas } from '@napi-rs/canvas';
 import type { ClassifierSnapshot, TrainingSample } from '../src/classifier';
 import type { FaceDetection } from '../src/core/types';
 import { MtcnnDetector } from '../src/detection';
@@ -28,9 +29,10 @@ import { BaselineLive, baselineEnrol, baselineTrain } from './bench/classroom-ba
 import { appEnrol, AppLive, appTrain } from './bench/classroom-app';
 import {
   drawClassroomFrame,
+  encodeFrame,
   FRAME_HEIGHT,
   FRAME_WIDTH,
-  loadPhoto,
+  loadViews,
   planClassroom,
   seatAt,
   seatClass,
@@ -46,7 +48,7 @@ const { values: args } = parseArgs({
     strangers: { type: 'string', default: '4' },
     seconds: { type: 'string', default: '120' },
     seed: { type: 'string', default: '1' },
-    pipelines: { type: 'string', default: 'baseline,app' },
+    pipelines: { type: 'string', default: 'baseline,app,tracked' },
     model: { type: 'string' },
     json: { type: 'boolean', default: false },
     'no-write': { type: 'boolean', default: false },
@@ -83,11 +85,18 @@ export interface BenchPipeline {
   live(classifier: ClassifierSnapshot): BenchLive;
 }
 
-async function loadPipeline(modelId: string): Promise<FacePipeline> {
+/** The engine a pipeline runs on: its model, with ReLU6 fused only for "tracked" (issue 12's work). */
+const engineKey = (pipeline: string): string =>
+  `${pipeline === 'baseline' ? 'faceres' : (args.model ?? appModelId)}|${pipeline === 'tracked' ? 'fused' : 'as converted'}`;
+
+async function loadPipeline(key: string): Promise<FacePipeline> {
+  const [modelId, fuse] = key.split('|') as [string, string];
   const descriptor = embeddingModelById(modelId);
   const detector = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
-  const embedder = await FaceEmbedder.load(descriptor, (network) =>
-    fileAssetReader(join(projectRoot, 'public', 'models', network.folder)),
+  const embedder = await FaceEmbedder.load(
+    descriptor,
+    (network) => fileAssetReader(join(projectRoot, 'public', 'models', network.folder)),
+    { fuseRelu6: fuse === 'fused' },
   );
   await embedder.warmUp();
   return new FacePipeline(detector, embedder);
@@ -96,7 +105,7 @@ async function loadPipeline(modelId: string): Promise<FacePipeline> {
 function pipelines(names: readonly string[], engines: Map<string, FacePipeline>): BenchPipeline[] {
   return names.map((name) => {
     if (name === 'baseline') {
-      const p = engines.get('faceres')!;
+      const p = engines.get(engineKey(name))!;
       return {
         name,
         modelId: 'faceres',
@@ -116,18 +125,18 @@ function pipelines(names: readonly string[], engines: Map<string, FacePipeline>)
         },
       };
     }
-    if (name === 'app') {
+    if (name === 'app' || name === 'tracked') {
       const modelId = args.model ?? appModelId;
-      const p = engines.get(modelId)!;
+      const p = engines.get(engineKey(name))!;
       return {
         name,
         modelId,
         enrol: (frame) => appEnrol(p, frame),
         train: (samples) => appTrain(samples, modelId),
-        live: (classifier) => new AppLive(p, classifier),
+        live: (classifier) => new AppLive(p, classifier, name === 'tracked'),
       };
     }
-    throw new Error(`bench:classroom: unknown pipeline "${name}" (known: baseline, app)`);
+    throw new Error(`bench:classroom: unknown pipeline "${name}" (known: baseline, app, tracked)`);
   });
 }
 
@@ -156,6 +165,8 @@ interface RunResult {
   readonly clicks: number;
   readonly frames: number;
   readonly seconds: number;
+  /** Frame rate once every seated student was identified (null: never, or no frame after). */
+  readonly fpsAfter: number | null;
   /** Seconds until 50 %, 90 %, 100 % of the seated students are marked automatically (null: never). */
   readonly autoAt: readonly (number | null)[];
   /** The same, counting a correct suggestion as one click away. */
@@ -215,6 +226,7 @@ async function run(
   const wrongSuggestions = new Set<string>();
   const detectMs: number[] = [];
   const embedMs: number[] = [];
+  const frameEnds: number[] = [];
   let now = 0;
   let frames = 0;
   const rest = 40;
@@ -253,6 +265,7 @@ async function run(
       }
     }
     frames++;
+    frameEnds.push(at);
     now += took + rest;
     if (frames % 5 === 0)
       log(`  [${pipeline.name}] ${frames} frames, ${(now / 1000).toFixed(0)} s: ${markedAt.size} marked`);
@@ -264,6 +277,12 @@ async function run(
     return sorted.length >= need ? Number(sorted[need - 1]!.toFixed(1)) : null;
   };
   const auto = [...markedAt.values()];
+  const identifiedAt = timeTo(
+    [...auto, ...[...suggestedAt.entries()].filter(([id]) => !markedAt.has(id)).map(([, a]) => a)],
+    1,
+  );
+  const after = identifiedAt === null ? [] : frameEnds.filter((e) => e > identifiedAt);
+  const fpsAfter = after.length > 1 ? (after.length - 1) / (after.at(-1)! - after[0]!) : null;
   const suggestedOnly = [...suggestedAt.entries()].filter(([id]) => !markedAt.has(id));
   const withTeacher = [...auto, ...suggestedOnly.map(([, at]) => at)];
   const absentMarked = [...wrong].filter((w) => !seated.has(w.split('→')[1]!)).length;
@@ -285,6 +304,7 @@ async function run(
     clicks: suggestedOnly.length + wrongSuggestions.size,
     frames,
     seconds: Number((now / 1000).toFixed(1)),
+    fpsAfter,
     autoAt: [0.5, 0.9, 1].map((s) => timeTo(auto, s)),
     withTeacherAt: [0.5, 0.9, 1].map((s) => timeTo(withTeacher, s)),
     detectMs: Math.round(median(detectMs)),
@@ -323,6 +343,7 @@ function table(results: readonly RunResult[]): string {
     ['time to 50 / 90 / 100 % marked automatically', (r) => r.autoAt.map(fmt).join(' / ')],
     ['time to 50 / 90 / 100 % with the teacher', (r) => r.withTeacherAt.map(fmt).join(' / ')],
     ['frames in the run (simulated seconds)', (r) => `${r.frames} (${r.seconds} s)`],
+    ['frames a second, after all were identified', (r) => (r.fpsAfter === null ? '–' : r.fpsAfter.toFixed(1))],
     ['detection, median ms a frame', (r) => String(r.detectMs)],
     ['alignment + embedding, median ms a frame', (r) => String(r.embedMs)],
     ['enrolment, ms a photo', (r) => String(r.enrolMsPerPhoto)],
@@ -344,47 +365,11 @@ async function main(): Promise<void> {
   const seats = seatClass(plan, { seed: Number(args.seed) });
   const names = args.pipelines.split(',').map((s) => s.trim());
   const engines = new Map<string, FacePipeline>();
-  for (const id of new Set(names.map((n) => (n === 'baseline' ? 'faceres' : (args.model ?? appModelId)))))
-    engines.set(id, await loadPipeline(id));
+  for (const key of new Set(names.map(engineKey))) engines.set(key, await loadPipeline(key));
   const detector = [...engines.values()][0]!.detector;
 
-  // Each view photo's face, found once in the photo itself, to scale it to its seat.
-  const views = new Map<string, ViewPhoto[]>();
-  for (const seat of seats) {
-    const files = seat.stranger
-      ? seat.person.photos.slice(0, plan.views)
-      : seat.person.photos.slice(plan.enrolPhotos, plan.enrolPhotos + plan.views);
-    const list: ViewPhoto[] = [];
-    for (const file of files) {
-      const rgb = rgbFile(file);
-      const frame = imageToTensor(rgb);
-      const faces = await detector.detectFaces(frame);
-      frame.dispose();
-      const centre = { x: rgb.width / 2, y: rgb.height / 2 };
-      const face = [...faces].sort(
-        (a, b) =>
-          Math.hypot(a.box.x + a.box.width / 2 - centre.x, a.box.y + a.box.height / 2 - centre.y) -
-          Math.hypot(b.box.x + b.box.width / 2 - centre.x, b.box.y + b.box.height / 2 - centre.y),
-      )[0];
-      list.push({
-        image: await loadPhoto(file),
-        faceCentre: face ? { x: face.box.x + face.box.width / 2, y: face.box.y + face.box.height / 2 } : centre,
-        faceWidth: face?.box.width ?? rgb.width * 0.4,
-      });
-    }
-    views.set(seat.person.id, list);
-  }
-  if (args['frame-png']) {
-    const image = drawClassroomFrame(seats, views, 0, 0);
-    const canvas = new Canvas(FRAME_WIDTH, FRAME_HEIGHT);
-    const ctx = canvas.getContext('2d');
-    const data = ctx.createImageData(FRAME_WIDTH, FRAME_HEIGHT);
-    for (let i = 0; i < FRAME_WIDTH * FRAME_HEIGHT; i++) {
-      data.data.set([image.data[i * 3]!, image.data[i * 3 + 1]!, image.data[i * 3 + 2]!, 255], i * 4);
-    }
-    ctx.putImageData(data, 0, 0);
-    writeFileSync(args['frame-png'], canvas.encodeSync('png'));
-  }
+  const views = await loadViews(plan, seats, detector, rgbFile);
+  if (args['frame-png']) writeFileSync(args['frame-png'], encodeFrame(drawClassroomFrame(seats, views, 0, 0), 'png'));
 
   log(
     `bench:classroom: ${plan.roster.length} students on the roster (${plan.seated.length} seated, ${plan.absent.length} absent), ` +

@@ -3,8 +3,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { trainClassifier, type ClassifierSnapshot, type TrainingSample } from '../../src/classifier';
 import { embeddingModelById } from '../../src/embedding/models';
 import { photoFaces, photoProblem } from '../../src/services/enrolment';
-import type { FacePipeline } from '../../src/services/face-pipeline';
-import { AttendanceTracker } from '../../src/services/live-tracks';
+import { liveDetectOptions, type FacePipeline } from '../../src/services/face-pipeline';
+import { LiveSession } from '../../src/services/live-session';
 import { thresholdPriorOf } from '../../src/services/recognition-model';
 import type { LiveStep } from '../bench-classroom';
 
@@ -25,29 +25,32 @@ export function appTrain(samples: readonly TrainingSample[], modelId: string): C
   return trainClassifier(samples, { modelId, prior: thresholdPriorOf(embeddingModelById(modelId)) });
 }
 
-/** Live attendance as the app runs it: faces tracked, evidence fused, suggestions for the teacher. */
+/**
+ * Live attendance as the app runs it: faces tracked, evidence fused, suggestions for the teacher. With
+ * `tracking` (the app since the live-pipeline issue) faces are followed by O-Net between full detections on
+ * a frame taken down for the "middle of the room" setting, and embedded only when needed; without it every
+ * frame is detected at full size and every face embedded (the app before).
+ */
 export class AppLive {
   private readonly marked = new Set<string>();
-  private readonly tracker: AttendanceTracker;
+  private readonly session: LiveSession;
 
   constructor(
     private readonly pipeline: FacePipeline,
     classifier: ClassifierSnapshot,
+    private readonly tracking: boolean,
   ) {
-    this.tracker = new AttendanceTracker(classifier, pipeline.model.id, (id) => this.marked.has(id));
+    this.session = new LiveSession(classifier, pipeline.model.id, (id) => this.marked.has(id), { tracking });
   }
 
   async frame(frame: tf.Tensor3D, now: number): Promise<LiveStep & { detectMs: number; embedMs: number }> {
-    const a = await this.pipeline.analyse(frame, true);
-    const t = this.tracker.update(a.faces, now);
-    console.error(
-      JSON.stringify(t.tracks.map((x) => [x.state, x.frames, x.prediction.verdict, x.prediction.score.toFixed(3)])),
-    );
+    const detect = this.tracking ? liveDetectOptions(frame.shape[1], frame.shape[0], 'middle') : {};
+    const t = await this.session.frame(this.pipeline.frameWork(frame, detect), now);
     for (const r of t.newlyRecognised) this.marked.add(r.studentId);
     return {
       marks: t.newlyRecognised.map((r) => ({ face: r.track.detection, studentId: r.studentId })),
       suggestions: t.suggestions.map((s) => ({ face: s.detection, studentId: s.studentId, trackId: s.id })),
-      ...a.stages,
+      ...t.stages,
     };
   }
 
@@ -58,6 +61,6 @@ export class AppLive {
 
   /** The teacher rejects a suggestion. */
   reject(trackId: number, studentId: string): void {
-    this.tracker.reject(trackId, studentId);
+    this.session.reject(trackId, studentId);
   }
 }

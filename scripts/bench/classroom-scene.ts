@@ -9,7 +9,9 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Canvas, loadImage, type Image } from '@napi-rs/canvas';
 import { seededRandom, shuffleInPlace } from '../../src/classifier/random';
-import { decodeImageBytes, type RgbImage } from '../lib/image-file';
+import type { FaceDetection } from '../../src/core/types';
+import type { MtcnnDetector } from '../../src/detection';
+import { decodeImageBytes, imageToTensor, type RgbImage } from '../lib/image-file';
 
 export interface Person {
   /** The LFW folder name, used as the student ID. */
@@ -211,4 +213,52 @@ export function drawClassroomFrame(
 /** The seat whose tile holds a point (a face's centre), if any. */
 export function seatAt(seats: readonly Seat[], x: number, y: number): Seat | undefined {
   return seats.find((s) => x >= s.x && x < s.x + s.width && y >= s.y && y < s.y + s.height);
+}
+
+/**
+ * Each seat's view photos, with each photo's face found once in the photo itself (the one nearest its
+ * centre), to scale it to its seat. `rgb` decodes a photo file.
+ */
+export async function loadViews(
+  plan: ClassroomPlan,
+  seats: readonly Seat[],
+  detector: MtcnnDetector,
+  rgb: (path: string) => RgbImage,
+): Promise<Map<string, ViewPhoto[]>> {
+  const views = new Map<string, ViewPhoto[]>();
+  for (const seat of seats) {
+    const files = seat.stranger
+      ? seat.person.photos.slice(0, plan.views)
+      : seat.person.photos.slice(plan.enrolPhotos, plan.enrolPhotos + plan.views);
+    const list: ViewPhoto[] = [];
+    for (const file of files) {
+      const image = rgb(file);
+      const frame = imageToTensor(image);
+      const faces = await detector.detectFaces(frame);
+      frame.dispose();
+      const centre = { x: image.width / 2, y: image.height / 2 };
+      const off = (f: FaceDetection): number =>
+        Math.hypot(f.box.x + f.box.width / 2 - centre.x, f.box.y + f.box.height / 2 - centre.y);
+      const face = [...faces].sort((a, b) => off(a) - off(b))[0];
+      list.push({
+        image: await loadPhoto(file),
+        faceCentre: face ? { x: face.box.x + face.box.width / 2, y: face.box.y + face.box.height / 2 } : centre,
+        faceWidth: face?.box.width ?? image.width * 0.4,
+      });
+    }
+    views.set(seat.person.id, list);
+  }
+  return views;
+}
+
+/** A drawn frame as a PNG or JPEG file's bytes. */
+export function encodeFrame(image: RgbImage, format: 'png' | 'jpeg'): Buffer {
+  const canvas = new Canvas(image.width, image.height);
+  const ctx = canvas.getContext('2d');
+  const data = ctx.createImageData(image.width, image.height);
+  for (let i = 0; i < image.width * image.height; i++) {
+    data.data.set([image.data[i * 3]!, image.data[i * 3 + 1]!, image.data[i * 3 + 2]!, 255], i * 4);
+  }
+  ctx.putImageData(data, 0, 0);
+  return format === 'png' ? canvas.encodeSync('png') : canvas.encodeSync('jpeg', 90);
 }

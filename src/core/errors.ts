@@ -69,3 +69,56 @@ export class ImageDecodeError extends AppError {
     super(message, options);
   }
 }
+
+/** An error as plain data, to cross a worker's boundary (see `reviveError`). */
+export interface PlainError {
+  readonly name: string;
+  readonly message: string;
+  readonly stack?: string;
+  readonly file?: string;
+  readonly problem?: CameraProblem;
+  readonly fields?: Readonly<Record<string, string>>;
+}
+
+export function errorToPlain(error: unknown): PlainError {
+  if (!(error instanceof Error)) return { name: 'Error', message: String(error) };
+  const e = error as Error & Partial<Pick<PlainError, 'file' | 'problem' | 'fields'>>;
+  return {
+    name: e.name,
+    message: e.message,
+    ...(e.stack ? { stack: e.stack } : {}),
+    ...(typeof e.file === 'string' ? { file: e.file } : {}),
+    ...(typeof e.problem === 'string' ? { problem: e.problem } : {}),
+    ...(e.fields && typeof e.fields === 'object' ? { fields: e.fields } : {}),
+  };
+}
+
+/** The error `errorToPlain` was made from: the app's own classes come back as themselves. */
+export function reviveError(plain: PlainError): Error {
+  let error: Error;
+  switch (plain.name) {
+    case 'ModelLoadError':
+      error = new ModelLoadError(plain.file ?? '', plain.message);
+      break;
+    case 'CameraError':
+      error = new CameraError(plain.problem ?? 'unknown', plain.message);
+      break;
+    case 'StorageError':
+      error = new StorageError(plain.message);
+      break;
+    case 'ValidationError':
+      error = new ValidationError(plain.message, plain.fields ?? {});
+      break;
+    case 'RelayError':
+      error = new RelayError(plain.message);
+      break;
+    case 'ImageDecodeError':
+      error = new ImageDecodeError(plain.file ?? '', plain.message);
+      break;
+    default:
+      error = new Error(plain.message);
+      error.name = plain.name;
+  }
+  if (plain.stack) error.stack = plain.stack;
+  return error;
+}

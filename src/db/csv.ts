@@ -1,9 +1,10 @@
 /**
- * attendance.csv: the original's columns (Student ID, Name, Class, Faculty, Date, Time) plus Status, Session
- * and Confidence. UTF-8 with a byte-order mark so that Excel shows names with diacritics correctly, and
+ * attendance.csv: the original's columns (Student ID, Name, Class, Faculty, Date, Time) plus Status, Session,
+ * Confidence, the time the student was last seen, and whether they left early (see `presence.ts`). UTF-8 with a byte-order mark so that Excel shows names with diacritics correctly, and
  * cells that a spreadsheet would run as a formula neutralised.
  */
 import Papa from 'papaparse';
+import { DEFAULT_LEFT_EARLY_MINUTES, leftEarly } from './presence';
 import type { AttendanceDatabase, AttendanceRecord, Session } from './schema';
 
 export const ATTENDANCE_COLUMNS = [
@@ -16,6 +17,8 @@ export const ATTENDANCE_COLUMNS = [
   'Status',
   'Session',
   'Confidence',
+  'Last seen',
+  'Left early',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -28,6 +31,8 @@ export function neutraliseCell(value: string): string {
 export interface CsvOptions {
   /** Time zone for the Date and Time columns. Defaults to this computer's. */
   readonly timeZone?: string;
+  /** A student last seen this long before the end "left early" (0: never). Defaults to 15. */
+  readonly leftEarlyMinutes?: number;
 }
 
 function dateAndTime(iso: string | null, timeZone?: string): [string, string] {
@@ -70,6 +75,8 @@ export function attendanceToCsv(
       r.status,
       session ? sessionLabel(session, options.timeZone) : `session ${r.sessionId}`,
       r.bestScore === null ? '' : `${Math.round(r.bestScore * 100)}%`,
+      r.lastSeen ? dateAndTime(r.lastSeen, options.timeZone)[1] : '',
+      leftEarly(r, session, options.leftEarlyMinutes ?? DEFAULT_LEFT_EARLY_MINUTES) ? 'yes' : '',
     ].map(neutraliseCell);
   });
   return BOM + Papa.unparse({ fields: [...ATTENDANCE_COLUMNS], data }, { newline: '\r\n', quotes: false });

@@ -19,6 +19,13 @@ export interface AppSettings {
   readonly teacherName: string;
   /** Default "late after" minutes of new sessions. */
   readonly lateAfterMinutes: number;
+  /**
+   * Where the furthest student to recognise sits: 'near' the camera, the 'middle' of the room, or the 'back'
+   * (smaller faces are looked for, which costs more time a frame).
+   */
+  readonly smallestFace: 'near' | 'middle' | 'back';
+  /** A student last seen this many minutes before a session's end "left early" (0: not counted). */
+  readonly leftEarlyMinutes: number;
   /** The teacher's EmailJS account: public key, service id, template id (none of them is a secret). */
   readonly relayPublicKey: string;
   readonly relayServiceId: string;
@@ -37,6 +44,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   sound: false,
   teacherName: '',
   lateAfterMinutes: 10,
+  smallestFace: 'middle',
+  leftEarlyMinutes: 15,
   relayPublicKey: '',
   relayServiceId: '',
   relayTemplateId: '',

@@ -9,7 +9,7 @@ import { ModelLoadError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
 import { applySimilarity, fitSimilarity, scaledTemplate } from './align';
 import { loadDlibResnet } from './dlib-resnet';
-import { loadCheckedGraphModel } from './graph-model';
+import { loadCheckedGraphModel, type GraphLoadOptions } from './graph-model';
 import { networksOf, type EmbeddingModelDescriptor, type GraphModelDescriptor, type NetworkDescriptor } from './models';
 
 export interface EmbedOptions {
@@ -44,14 +44,17 @@ const LOADERS: {
   readonly [F in NetworkDescriptor['format']]: (
     d: Extract<NetworkDescriptor, { format: F }>,
     read: AssetReader,
+    options: GraphLoadOptions,
   ) => Promise<EmbeddingNet>;
 } = {
-  'graph-model': async (d, read) => graphNet(await loadCheckedGraphModel(read, d.modelFile), d),
+  'graph-model': async (d, read, options) => graphNet(await loadCheckedGraphModel(read, d.modelFile, options), d),
   'dlib-resnet': (d, read) => loadDlibResnet(read, d.modelFile),
 };
 
-function loadNetwork(d: NetworkDescriptor, read: AssetReader): Promise<EmbeddingNet> {
-  return d.format === 'graph-model' ? LOADERS['graph-model'](d, read) : LOADERS['dlib-resnet'](d, read);
+function loadNetwork(d: NetworkDescriptor, read: AssetReader, options: GraphLoadOptions): Promise<EmbeddingNet> {
+  return d.format === 'graph-model'
+    ? LOADERS['graph-model'](d, read, options)
+    : LOADERS['dlib-resnet'](d, read, options);
 }
 
 /** One network with its descriptor: cuts each face out its own way and embeds it. */
@@ -89,11 +92,12 @@ export class FaceEmbedder {
   static async load(
     descriptor: EmbeddingModelDescriptor,
     readerFor: (network: NetworkDescriptor) => AssetReader,
+    options: GraphLoadOptions = {},
   ): Promise<FaceEmbedder> {
     const parts: Part[] = [];
     try {
       for (const network of networksOf(descriptor)) {
-        parts.push({ descriptor: network, net: await loadNetwork(network, readerFor(network)) });
+        parts.push({ descriptor: network, net: await loadNetwork(network, readerFor(network), options) });
       }
       return new FaceEmbedder(parts, descriptor);
     } catch (error) {

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { parseModelJson, readModelFile, type AssetReader, type FileCheck } from '../core/assets';
 import { ModelLoadError } from '../core/errors';
+import { fuseRelu6 } from './relu6';
 
 export const CHECKSUMS_FILE = 'checksums.json';
 
@@ -21,11 +22,20 @@ interface ModelJson {
   userDefinedMetadata?: Record<string, object>;
 }
 
+export interface GraphLoadOptions {
+  /** Rewrite ReLU-then-clip pairs into one ReLU6 (see `relu6.ts`). Defaults to true. */
+  readonly fuseRelu6?: boolean;
+}
+
 /**
  * Reads `modelFile` and its shards (checked against `checksums.json` where the folder has one) and builds the
  * GraphModel, signature included (some models lose named outputs without it).
  */
-export async function loadCheckedGraphModel(read: AssetReader, modelFile: string): Promise<GraphModel> {
+export async function loadCheckedGraphModel(
+  read: AssetReader,
+  modelFile: string,
+  options: GraphLoadOptions = {},
+): Promise<GraphModel> {
   // Models the app ships have checksums; a folder the teacher imported may not (a web server may then
   // answer with some other page, which does not parse): such a folder is loaded unchecked.
   let checksums: Checksums | null = null;
@@ -45,11 +55,16 @@ export async function loadCheckedGraphModel(read: AssetReader, modelFile: string
   const paths = json.weightsManifest.flatMap((g) => g.paths);
   const shards = await Promise.all(paths.map((p) => readModelFile(read, p, checksums?.files[p])));
   const weightData = tf.io.concatenateArrayBuffers(shards);
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const modelTopology =
+    options.fuseRelu6 === false
+      ? json.modelTopology
+      : fuseRelu6(json.modelTopology as Parameters<typeof fuseRelu6>[0], weightSpecs, weightData).topology;
   const handler: tf.io.IOHandler = {
     load: () =>
       Promise.resolve({
-        modelTopology: json.modelTopology,
-        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        modelTopology,
+        weightSpecs,
         weightData,
         format: json.format,
         generatedBy: json.generatedBy,

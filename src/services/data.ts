@@ -18,6 +18,7 @@ export { addStudent, deleteStudent, findStudents, updateStudent } from '../db/st
 export { addFaceSamples, deleteFaceSample, ENOUGH_SAMPLES, samplesOfStudent } from '../db/samples';
 export { allAttendance, endSession, eraseEverything, listSessions } from '../db/attendance';
 export { attendanceToCsv, sessionLabel } from '../db/csv';
+export { leftEarly } from '../db/presence';
 export {
   guessMapping,
   importRoster,

@@ -1,4 +1,5 @@
 /** Loads the face detector from the app's own model files and warms it up. */
+import { appBase } from '../core/app-base';
 import { httpAssetReader } from '../core/assets';
 import { MtcnnDetector, type MtcnnOptions } from '../detection';
 
@@ -6,7 +7,7 @@ export type { MtcnnDetector, MtcnnOptions };
 
 /** Where the built app serves its models: `public/models` under the app's base path. */
 export function modelsUrl(sub: string): string {
-  return new URL(`${import.meta.env.BASE_URL}models/${sub}/`, document.baseURI).href;
+  return new URL(`models/${sub}/`, appBase()).href;
 }
 
 export async function loadFaceDetector(options: MtcnnOptions = {}): Promise<MtcnnDetector> {

@@ -7,7 +7,10 @@ import type { FaceDetection } from '../core/types';
 import { MIN_RELATIVE_SHARPNESS } from '../embedding/sharpness';
 import type { FaceCapture, FaceEngine } from './face-engine';
 import { decodePhoto } from './photos';
-import { startFrameLoop, type FrameLoop } from './frame-loop';
+import { closeFaces, judgeFaces, MIN_ENROL_FACE, type GateVerdict } from './face-choice';
+import { grabFrame, startFrameLoop, type FrameLoop } from './frame-loop';
+
+export { enrolmentFace, judgeFaces, photoFaces, PHOTO_SIDE_FACE_RATIO, type GateVerdict } from './face-choice';
 
 export interface CaptureGate {
   /** Smallest face box width, in frame pixels. */
@@ -24,41 +27,14 @@ export interface CaptureGate {
 }
 
 export const DEFAULT_GATE: CaptureGate = {
-  minFaceSize: 80,
+  minFaceSize: MIN_ENROL_FACE,
   minSharpness: MIN_RELATIVE_SHARPNESS,
   minIntervalMs: 300,
   maxSimilarity: 0.985,
 };
 
-/**
- * In a photo, a face less than this share of the largest face's width is someone further back (or a
- * false detection on a forehead or a poster) and does not stop the photo from enrolling the large face.
- */
-export const PHOTO_SIDE_FACE_RATIO = 0.6;
 export const DEFAULT_SAMPLE_TARGET = 20;
 export const MAX_SAMPLE_TARGET = 100;
-
-export type GateVerdict = { readonly ok: true } | { readonly ok: false; readonly reason: string };
-
-/** Whether a frame's faces allow a sample: exactly one face, big enough. */
-export function judgeFaces(faces: readonly FaceDetection[], gate: CaptureGate = DEFAULT_GATE): GateVerdict {
-  if (faces.length === 0) return { ok: false, reason: 'No face in view: the student should face the camera.' };
-  // Faces too small to be enrolled are people further back: they do not count.
-  const near = faces.filter((f) => f.box.width >= gate.minFaceSize);
-  if (near.length === 0) return { ok: false, reason: 'Too far: come closer to the camera.' };
-  if (near.length > 1) {
-    return {
-      ok: false,
-      reason: `${near.length} faces close to the camera: only the student being enrolled should be.`,
-    };
-  }
-  return { ok: true };
-}
-
-/** The one face a sample is taken of, when the frame passes `judgeFaces`. */
-export function enrolmentFace(faces: readonly FaceDetection[], gate: CaptureGate = DEFAULT_GATE): FaceDetection[] {
-  return judgeFaces(faces, gate).ok ? faces.filter((f) => f.box.width >= gate.minFaceSize) : [];
-}
 
 const cosine = (a: Float32Array, b: Float32Array): number => {
   let s = 0;
@@ -126,14 +102,15 @@ export function startEnrolmentLoop(
     video,
     async (loop) => {
       const tooSoon = performance.now() - lastAt < gate.minIntervalMs;
-      const seen: { verdict: GateVerdict } = { verdict: { ok: true } };
-      const result = await engine.capture(video, (faces) => {
-        seen.verdict = judgeFaces(faces, gate);
-        return seen.verdict.ok && !tooSoon && wanted() ? enrolmentFace(faces, gate) : [];
-      });
+      const take = !tooSoon && wanted();
+      const frame = await grabFrame(video);
+      // A frame that gives no sample only needs its faces (for the overlay and the hint).
+      const result = take
+        ? await engine.capture(frame, { kind: 'camera', minFaceSize: gate.minFaceSize, exactlyOne: true })
+        : { ...(await engine.detect(frame)), captures: [] };
       if (!loop.running) return;
-      const verdict = seen.verdict;
-      let capture: FaceCapture | null = result.captures[0] ?? null;
+      const verdict = judgeFaces(result.faces, gate);
+      let capture: FaceCapture | null = verdict.ok ? (result.captures[0] ?? null) : null;
       let reason = verdict.ok ? (tooSoon ? 'Hold on…' : wanted() ? '' : 'Done.') : verdict.reason;
       if (capture) {
         const judged = judgeCapture(capture, last, gate);
@@ -156,27 +133,6 @@ export interface UploadOutcome {
   readonly capture: FaceCapture | null;
   /** Why the photo gave no sample ('' when it did). */
   readonly problem: string;
-}
-
-/**
- * The face of a photo to take a sample of: the largest, when no other face is nearly as large. Smaller
- * faces further back, and false detections much smaller than the face (26 px on a forehead, say), do not
- * count. Where two or more faces are about as large, the one the photo is centred on (the photographed
- * subject: nearer the middle than any other by half, and within the middle third) is taken; otherwise none.
- */
-export function photoFaces(faces: readonly FaceDetection[], width: number, height: number): readonly FaceDetection[] {
-  const near = closeFaces(faces);
-  if (near.length <= 1) return near;
-  const off = (f: FaceDetection): number =>
-    Math.hypot((f.box.x + f.box.width / 2) / width - 0.5, (f.box.y + f.box.height / 2) / height - 0.5);
-  const [first, second] = [...near].sort((a, b) => off(a) - off(b));
-  return off(first!) < 1 / 6 && off(first!) * 1.5 <= off(second!) ? [first!] : [];
-}
-
-/** The faces of a photo that are at least `PHOTO_SIDE_FACE_RATIO` of the largest one's width. */
-function closeFaces(faces: readonly FaceDetection[]): FaceDetection[] {
-  const widest = Math.max(0, ...faces.map((f) => f.box.width));
-  return faces.filter((f) => f.box.width >= PHOTO_SIDE_FACE_RATIO * widest).sort((a, b) => b.box.width - a.box.width);
 }
 
 /** Why a photo gives no sample ('' when it gives one), from what `capture` found in it with `photoFaces`. */
@@ -214,13 +170,10 @@ export async function samplesFromPhotos(
       out.push({ file: file.name, capture: null, problem: (error as Error).message });
       continue;
     }
-    try {
-      const result = await engine.capture(bitmap, photoFaces);
-      const problem = photoProblem(file.name, result, gate);
-      out.push({ file: file.name, capture: problem ? null : (result.captures[0] ?? null), problem });
-    } finally {
-      bitmap.close();
-    }
+    // The engine takes the bitmap (and closes it).
+    const result = await engine.capture(bitmap, { kind: 'photo' });
+    const problem = photoProblem(file.name, result, gate);
+    out.push({ file: file.name, capture: problem ? null : (result.captures[0] ?? null), problem });
   }
   return out;
 }

@@ -1,121 +1,181 @@
 /**
- * The app's face engine: one tfjs backend, the MTCNN detector and the chosen embedding model, loaded once
- * and shared by enrolment and live attendance. It turns a video frame or a photo into faces, aligned
- * crops (as JPEG), sharpness figures and embeddings.
+ * The app's face engine, as the screens use it: plain frames in (`ImageBitmap`s, handed over, never copied),
+ * plain data out. Two implementations of one interface: `WorkerFaceEngine` runs the engine (`EngineCore`) in
+ * a dedicated Web Worker, so the page's thread only draws and writes; `LocalFaceEngine` runs it on the
+ * page's thread (where a worker cannot start, and as the before/after anchor of `npm run bench:live`).
+ * Errors thrown in the worker arrive as the app's own classes (`ModelLoadError`, …).
  */
-import * as tf from '@tensorflow/tfjs-core';
-import { httpAssetReader, type AssetReader } from '../core/assets';
+import { transfer, wrap, type Remote } from 'comlink';
+import '../core/worker-errors';
 import type { FaceDetection } from '../core/types';
-import type { MtcnnDetector } from '../detection';
-import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
-import { loadFaceDetector, modelsUrl } from './detector';
-import {
-  FacePipeline,
-  type AnalysedFace,
-  type FaceChooser,
-  type FrameAnalysis,
-  type RawCapture,
-} from './face-pipeline';
-import { importedModelReader } from './model-import';
-import { selectBackend, type BackendName, type BackendPreference } from './tf-backend';
+import type {
+  EngineCore,
+  CaptureRule,
+  EngineConfig,
+  EngineInfo,
+  EngineMemory,
+  FaceCapture,
+  LiveConfig,
+  LiveFrame,
+} from './engine-core';
+import type { EngineWorkerApi } from './engine-worker';
+import type { FrameAnalysis } from './face-pipeline';
 
-export type FrameSource = HTMLVideoElement | HTMLImageElement | HTMLCanvasElement | ImageBitmap;
-
-export interface FaceCapture extends Omit<RawCapture, 'pixels' | 'size'> {
-  /** The model-independent face image, as a JPEG (`imageFace` holds the face in its pixels). */
-  readonly image: Blob;
+export interface FaceEngine {
+  readonly info: EngineInfo;
+  /** The faces in a frame (the camera check). */
+  detect(frame: ImageBitmap): Promise<FrameAnalysis<FaceDetection>>;
+  /** Every face in the frame, and for those `rule` chooses what an enrolment sample needs. */
+  capture(frame: ImageBitmap, rule: CaptureRule): Promise<FrameAnalysis<FaceDetection> & { captures: FaceCapture[] }>;
+  /** A stored sample's embedding from the engine's model (null where no face is found in it). */
+  embedStoredFace(image: Blob, face: FaceDetection | null): Promise<Float32Array | null>;
+  startLive(config: LiveConfig): Promise<void>;
+  setMarked(studentIds: readonly string[]): Promise<void>;
+  reject(trackId: number, studentId: string): Promise<void>;
+  liveFrame(frame: ImageBitmap, now: number): Promise<LiveFrame>;
+  stopLive(): Promise<void>;
+  memory(): Promise<EngineMemory>;
+  dispose(): void;
 }
 
-async function toJpeg(pixels: Uint8ClampedArray<ArrayBuffer>, size: number): Promise<Blob> {
-  const canvas = new OffscreenCanvas(size, size);
-  const ctx = canvas.getContext('2d')!;
-  ctx.putImageData(new ImageData(pixels, size, size), 0, 0);
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
-}
-
-export class FaceEngine {
+/** The engine on the page's own thread. */
+export class LocalFaceEngine implements FaceEngine {
   private constructor(
-    readonly backend: BackendName,
-    /** Why this backend, for the teacher; empty when the first choice worked. */
-    readonly backendNote: string,
-    private readonly pipeline: FacePipeline,
+    private readonly core: EngineCore,
+    readonly info: EngineInfo,
   ) {}
 
-  static async start(preference: BackendPreference, descriptor: EmbeddingModelDescriptor): Promise<FaceEngine> {
-    const choice = await selectBackend(preference);
-    // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
-    const readers = new Map<string, AssetReader>();
-    for (const network of networksOf(descriptor)) {
-      const imported = network.imported && network.format === 'graph-model' ? await importedModelReader(network) : null;
-      readers.set(network.id, imported ?? httpAssetReader(modelsUrl(network.folder)));
-    }
-    const [detector, embedder] = await Promise.all([
-      loadFaceDetector(),
-      FaceEmbedder.load(descriptor, (network) => readers.get(network.id)!),
-    ]);
-    await embedder.warmUp();
-    return new FaceEngine(choice.backend, choice.note, new FacePipeline(detector, embedder));
+  /** `note` is added to the backend note (why the engine runs here). */
+  static async start(config: EngineConfig, note = ''): Promise<LocalFaceEngine> {
+    // Loaded only when asked for: the page's own bundle then carries no tfjs.
+    const { EngineCore } = await import('./engine-core');
+    const core = await EngineCore.start(config, 'page');
+    const backendNote = [core.info.backendNote, note].filter(Boolean).join(' ');
+    return new LocalFaceEngine(core, { ...core.info, backendNote });
   }
 
-  /** The detector alone, for the camera check. */
-  get detector(): MtcnnDetector {
-    return this.pipeline.detector;
+  detect(frame: ImageBitmap) {
+    return this.core.detect(frame);
   }
 
-  get model(): EmbeddingModelDescriptor {
-    return this.pipeline.model;
+  capture(frame: ImageBitmap, rule: CaptureRule) {
+    return this.core.capture(frame, rule);
   }
 
-  /** Faces in the frame, each with its embedding when `embed` is set. */
-  async analyse(source: FrameSource, embed: boolean): Promise<FrameAnalysis<AnalysedFace>> {
-    const frame = tf.browser.fromPixels(source);
-    try {
-      return await this.pipeline.analyse(frame, embed);
-    } finally {
-      frame.dispose();
-    }
+  embedStoredFace(image: Blob, face: FaceDetection | null) {
+    return this.core.embedStoredFace(image, face);
   }
 
-  /**
-   * Every face in the frame with what an enrolment sample needs: embedding, JPEG crop, sharpness and size.
-   * Only faces that `keep` chooses are cropped and embedded.
-   */
-  async capture(
-    source: FrameSource,
-    keep: FaceChooser,
-  ): Promise<FrameAnalysis<FaceDetection> & { captures: FaceCapture[] }> {
-    const frame = tf.browser.fromPixels(source);
-    try {
-      const result = await this.pipeline.capture(frame, keep);
-      const captures = await Promise.all(
-        result.captures.map(async ({ pixels, size, ...rest }) => ({ ...rest, image: await toJpeg(pixels, size) })),
-      );
-      return { ...result, captures };
-    } finally {
-      frame.dispose();
-    }
+  startLive(config: LiveConfig): Promise<void> {
+    return Promise.resolve(this.core.startLive(config));
   }
 
-  /**
-   * The embedding of a stored sample's face image from the engine's model: cut from `face` where known,
-   * else from the largest face found in the image; null where none is.
-   */
-  async embedStoredFace(image: Blob, face: FaceDetection | null): Promise<Float32Array | null> {
-    const bitmap = await createImageBitmap(image);
-    try {
-      const frame = tf.browser.fromPixels(bitmap);
-      try {
-        return await this.pipeline.embedStoredFace(frame, face);
-      } finally {
-        frame.dispose();
-      }
-    } finally {
-      bitmap.close();
-    }
+  setMarked(studentIds: readonly string[]): Promise<void> {
+    return Promise.resolve(this.core.setMarked(studentIds));
+  }
+
+  reject(trackId: number, studentId: string): Promise<void> {
+    return Promise.resolve(this.core.reject(trackId, studentId));
+  }
+
+  liveFrame(frame: ImageBitmap, now: number) {
+    return this.core.liveFrame(frame, now);
+  }
+
+  stopLive(): Promise<void> {
+    return Promise.resolve(this.core.stopLive());
+  }
+
+  memory(): Promise<EngineMemory> {
+    return Promise.resolve(this.core.memory());
   }
 
   dispose(): void {
-    this.pipeline.dispose();
+    this.core.dispose();
+  }
+}
+
+/** The engine in its own worker; every call is a message, every frame handed over. */
+export class WorkerFaceEngine implements FaceEngine {
+  private constructor(
+    private readonly worker: Worker,
+    private readonly remote: Remote<EngineWorkerApi>,
+    readonly info: EngineInfo,
+  ) {}
+
+  static async start(config: EngineConfig): Promise<WorkerFaceEngine> {
+    const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'face-engine' });
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => {
+        reject(new Error(`The face engine's worker could not start (${event.message || 'no reason given'}).`));
+      });
+    });
+    const remote = wrap<EngineWorkerApi>(worker);
+    try {
+      const info = await Promise.race([remote.start(config), failed]);
+      return new WorkerFaceEngine(worker, remote, info);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
+  }
+
+  detect(frame: ImageBitmap) {
+    return this.remote.detect(transfer(frame, [frame]));
+  }
+
+  capture(frame: ImageBitmap, rule: CaptureRule) {
+    return this.remote.capture(transfer(frame, [frame]), rule);
+  }
+
+  embedStoredFace(image: Blob, face: FaceDetection | null) {
+    return this.remote.embedStoredFace(image, face);
+  }
+
+  startLive(config: LiveConfig) {
+    return this.remote.startLive(config);
+  }
+
+  setMarked(studentIds: readonly string[]) {
+    return this.remote.setMarked([...studentIds]);
+  }
+
+  reject(trackId: number, studentId: string) {
+    return this.remote.reject(trackId, studentId);
+  }
+
+  liveFrame(frame: ImageBitmap, now: number) {
+    return this.remote.liveFrame(transfer(frame, [frame]), now);
+  }
+
+  stopLive() {
+    return this.remote.stopLive();
+  }
+
+  memory() {
+    return this.remote.memory();
+  }
+
+  dispose(): void {
+    void this.remote.dispose().finally(() => this.worker.terminate());
+  }
+}
+
+export type EngineWhere = EngineInfo['where'];
+
+/**
+ * Starts the engine in a worker (or on the page when asked, or where the worker fails to start: then
+ * `info.backendNote` says so).
+ */
+export async function startFaceEngine(config: EngineConfig, where: EngineWhere = 'worker'): Promise<FaceEngine> {
+  if (where === 'page' || typeof Worker === 'undefined') return LocalFaceEngine.start(config);
+  try {
+    return await WorkerFaceEngine.start(config);
+  } catch (error) {
+    // A model that cannot load fails the same way on the page: say so instead of trying again.
+    if (error instanceof Error && error.name === 'ModelLoadError') throw error;
+    const why = `The face engine runs on the page's thread (its worker failed: ${error instanceof Error ? error.message : String(error)}); the page may be slow to respond while it works.`;
+    return LocalFaceEngine.start(config, why);
   }
 }
 
@@ -127,4 +187,5 @@ export {
   type EmbeddingModelDescriptor,
   type GraphModelDescriptor,
 } from '../embedding';
-export type { AnalysedFace, FrameAnalysis } from './face-pipeline';
+export type { CaptureRule, EngineInfo, FaceCapture, LiveConfig, LiveFrame } from './engine-core';
+export type { FrameAnalysis } from './face-pipeline';

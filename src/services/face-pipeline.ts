@@ -5,10 +5,35 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../core/types';
-import type { MtcnnDetector } from '../detection';
+import type { MtcnnDetector, MtcnnOptions } from '../detection';
 import type { EmbeddingModelDescriptor, FaceEmbedder } from '../embedding';
 import { cutFaceImages, FACE_IMAGE_SIZE } from '../embedding/face-image';
 import { faceSharpness } from '../embedding/sharpness';
+import type { FrameWork } from './live-session';
+
+/** How far from the camera the smallest face to find sits, in the teacher's words (Settings). */
+export type SmallestFace = 'near' | 'middle' | 'back';
+
+/** The smallest face to find live, as a share of the frame's width. */
+export const SMALLEST_FACE_SHARE: Readonly<Record<SmallestFace, number>> = {
+  near: 1 / 12,
+  middle: 1 / 40,
+  back: 1 / 64,
+};
+
+/** P-Net finds faces down to this size well; live frames are taken down until the smallest face is this big. */
+const PYRAMID_FACE = 20;
+
+/**
+ * Detection options for live frames of `width`×`height`: the smallest face from the setting, and the frame
+ * taken down for the pyramid until that face is about 20 px (a 1280×720 camera with faces from 32 px runs its
+ * pyramid at 800×450: about a third of the work). Boxes still come in the frame's own pixels.
+ */
+export function liveDetectOptions(width: number, height: number, smallest: SmallestFace): MtcnnOptions {
+  const minFace = Math.max(PYRAMID_FACE, Math.round(width * SMALLEST_FACE_SHARE[smallest]));
+  const longer = Math.max(width, height);
+  return { minFaceSize: PYRAMID_FACE, maxInputSize: Math.max(48, Math.round((longer * PYRAMID_FACE) / minFace)) };
+}
 
 export interface AnalysedFace {
   readonly detection: FaceDetection;
@@ -75,6 +100,30 @@ export class FacePipeline {
   }
 
   /**
+   * The live session's work on one frame ([height, width, 3]; the caller keeps it): full detection with
+   * `detect`, faces followed by O-Net alone, embeddings, and the frame's signature (24×32 or so grey cells).
+   */
+  frameWork(frame: tf.Tensor3D, detect: MtcnnOptions): FrameWork {
+    return {
+      detect: () => this.detector.detectFaces(frame, detect),
+      refresh: (boxes) => this.detector.refreshFaces(frame, boxes),
+      embed: (faces) => this.embedder.embedFaces(frame, faces),
+      signature: async () => {
+        const [h, w] = frame.shape;
+        const cell = [Math.max(1, Math.floor(h / 18)), Math.max(1, Math.floor(w / 32))] as [number, number];
+        const grey = tf.tidy(() =>
+          tf.avgPool(tf.expandDims<tf.Tensor4D>(tf.mean(tf.cast(frame, 'float32'), 2, true), 0), cell, cell, 'valid'),
+        );
+        try {
+          return (await grey.data()) as Float32Array;
+        } finally {
+          grey.dispose();
+        }
+      },
+    };
+  }
+
+  /**
    * Every face in the frame, and for the faces `keep` chooses what an enrolment sample needs: embedding,
    * aligned crop, sharpness and size.
    */
@@ -95,9 +144,11 @@ export class FacePipeline {
       const embeddings = await this.embedder.embedFaces(frame, chosen);
       const { images, detections: imageFaces } = cutFaceImages(frame, chosen);
       let pixels: Int32Array;
+      const ints = tf.tidy(() => tf.cast(tf.clipByValue(images, 0, 255), 'int32'));
       try {
-        pixels = (await tf.tidy(() => tf.cast(tf.clipByValue(images, 0, 255), 'int32')).data()) as Int32Array;
+        pixels = (await ints.data()) as Int32Array;
       } finally {
+        ints.dispose();
         images.dispose();
       }
       const size = FACE_IMAGE_SIZE;

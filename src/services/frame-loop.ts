@@ -44,6 +44,11 @@ export function startFrameLoop(
   return loop;
 }
 
+/** The playing video's current frame, to hand to the face engine. */
+export function grabFrame(video: HTMLVideoElement): Promise<ImageBitmap> {
+  return createImageBitmap(video);
+}
+
 /** Frames per second over the last `window` frames. */
 export class FpsMeter {
   private readonly times: number[] = [];

@@ -1,11 +1,10 @@
 /**
  * Runs the detector on a playing <video> frame after frame (the camera check), through the shared frame
- * loop.
+ * loop; frames go to the face engine (in its worker).
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../core/types';
-import type { MtcnnDetector } from '../detection';
-import { FpsMeter, startFrameLoop, type FrameLoop } from './frame-loop';
+import type { FaceEngine } from './face-engine';
+import { FpsMeter, grabFrame, startFrameLoop, type FrameLoop } from './frame-loop';
 
 export interface LiveFrameResult {
   readonly faces: readonly FaceDetection[];
@@ -15,7 +14,7 @@ export interface LiveFrameResult {
   readonly ms: number;
   /** Frames per second over the last few frames. */
   readonly fps: number;
-  /** The tfjs backend this frame ran on (`tf.getBackend()`). */
+  /** The tfjs backend the engine runs on. */
   readonly backend: string;
 }
 
@@ -24,7 +23,7 @@ export type { FrameLoop as LiveDetection } from './frame-loop';
 /** Starts the loop; `onFrame` gets every result, `onError` the first failure (the loop then stops). */
 export function startLiveDetection(
   video: HTMLVideoElement,
-  detector: MtcnnDetector,
+  engine: FaceEngine,
   onFrame: (result: LiveFrameResult) => void,
   onError: (error: unknown) => void,
 ): FrameLoop {
@@ -32,23 +31,15 @@ export function startLiveDetection(
   return startFrameLoop(
     video,
     async (loop) => {
-      const started = performance.now();
-      const frame = tf.browser.fromPixels(video);
-      let faces: FaceDetection[];
-      try {
-        faces = await detector.detectFaces(frame);
-      } finally {
-        frame.dispose();
-      }
+      const result = await engine.detect(await grabFrame(video));
       if (!loop.running) return;
-      const now = performance.now();
       onFrame({
-        faces,
-        width: video.videoWidth,
-        height: video.videoHeight,
-        ms: now - started,
-        fps: fps.tick(now),
-        backend: tf.getBackend(),
+        faces: result.faces,
+        width: result.width,
+        height: result.height,
+        ms: result.ms,
+        fps: fps.tick(performance.now()),
+        backend: engine.info.backend,
       });
     },
     onError,

@@ -6,8 +6,9 @@
  * up: its decision rests on the mean of its last embeddings, not on one frame. A student is marked once
  * their track has been seen in at least `minFrames` frames and its fused embedding passes the classifier's
  * threshold; a track between the "maybe" and accept thresholds becomes a suggestion, never for a student
- * already marked, nor for a student the teacher rejected for that face. Pure logic: runs in the page, in a
- * worker, and in the Node benchmark.
+ * already marked, nor for a student the teacher rejected for that face. A face may come without an
+ * embedding (the live session embeds a settled face only now and then): its track then moves and keeps its
+ * evidence. Pure logic: runs in the page, in a worker, and in the Node benchmark.
  */
 import { predict, type ClassifierSnapshot, type Prediction } from '../classifier';
 import { matchBoxes } from '../core/geometry';
@@ -25,7 +26,7 @@ export interface TrackerOptions {
   readonly keepMs?: number;
   /** Embeddings of a track averaged into its decision (the most recent). Defaults to 8. */
   readonly window?: number;
-  /** Frames a track must be seen in before its student is marked. Defaults to 2. */
+  /** Frames a track must be embedded in before its student is marked. Defaults to 2. */
   readonly minFrames?: number;
   /** A face this similar (cosine of fused embeddings) to one the teacher rejected is that face. Defaults to 0.7. */
   readonly sameFace?: number;
@@ -52,6 +53,8 @@ export interface TrackView {
   readonly prediction: Prediction;
   /** Frames the track was seen in. */
   readonly frames: number;
+  /** Frames its face was embedded in (its evidence). */
+  readonly embedded: number;
   /** True for a student marked before this track's decision (drawn quieter). */
   readonly alreadyMarked: boolean;
 }
@@ -64,7 +67,27 @@ interface Track {
   /** Frames in a row it was not found in. */
   missed: number;
   readonly embeddings: Float32Array[];
+  /** Frames embedded in, over the track's life. */
+  embedded: number;
+  /** When its face was last embedded. */
+  embeddedAt: number;
   fused: Float32Array;
+  /** Its state after the last frame it was seen in. */
+  state: TrackState;
+}
+
+/** What the tracker knows of the track a face would continue (see `AttendanceTracker.plan`). */
+export interface TrackPlan {
+  readonly trackId: number;
+  readonly state: TrackState;
+  readonly embedded: number;
+  readonly embeddedAt: number;
+}
+
+/** A face of a frame; `embedding` is null for a face that was not embedded this time. */
+export interface TrackedFace {
+  readonly detection: FaceDetection;
+  readonly embedding: Float32Array | null;
 }
 
 function mean(vectors: readonly Float32Array[]): Float32Array {
@@ -111,17 +134,34 @@ export class AttendanceTracker {
     this.options = { ...DEFAULT_TRACKER_OPTIONS, ...options };
   }
 
-  /** One frame's faces (each with its embedding), at `now` ms. */
-  update(
-    faces: readonly { readonly detection: FaceDetection; readonly embedding: Float32Array }[],
-    now: number,
-  ): TrackFrame {
+  /** The boxes of the tracks still followed, to look for their faces in the next frame. */
+  liveBoxes(now: number): FaceDetection['box'][] {
+    return this.alive(now).map((t) => t.detection.box);
+  }
+
+  /**
+   * For each of a frame's detections, the track it would continue (null: a new face), without changing
+   * anything: the caller decides from it which faces to embed, then passes them to `update`.
+   */
+  plan(detections: readonly FaceDetection[], now: number): (TrackPlan | null)[] {
+    const tracks = this.alive(now);
+    const byFace = new Map(this.match(tracks, detections).map((m) => [m.b, tracks[m.a]!]));
+    return detections.map((_, i) => {
+      const t = byFace.get(i);
+      return t ? { trackId: t.id, state: t.state, embedded: t.embedded, embeddedAt: t.embeddedAt } : null;
+    });
+  }
+
+  /**
+   * One frame's faces at `now` ms. A face without an embedding moves the track it continues and is
+   * otherwise left out (a new face needs one).
+   */
+  update(faces: readonly TrackedFace[], now: number): TrackFrame {
     const o = this.options;
-    this.tracks = this.tracks.filter((t) => t.missed < o.keepFrames && now - t.lastSeen <= o.keepMs);
-    const matches = matchBoxes(
-      this.tracks.map((t) => t.detection.box),
-      faces.map((f) => f.detection.box),
-      o.minIou,
+    this.tracks = this.alive(now);
+    const matches = this.match(
+      this.tracks,
+      faces.map((f) => f.detection),
     );
     const continued = new Set<number>();
     for (const m of matches) {
@@ -132,14 +172,18 @@ export class AttendanceTracker {
       track.lastSeen = now;
       track.frames += 1;
       track.missed = 0;
-      track.embeddings.push(face.embedding);
-      if (track.embeddings.length > o.window) track.embeddings.shift();
-      track.fused = mean(track.embeddings);
+      if (face.embedding) {
+        track.embeddings.push(face.embedding);
+        if (track.embeddings.length > o.window) track.embeddings.shift();
+        track.fused = mean(track.embeddings);
+        track.embedded += 1;
+        track.embeddedAt = now;
+      }
     }
     const seen = new Set(matches.map((m) => this.tracks[m.a]!.id));
     for (const t of this.tracks) if (!seen.has(t.id)) t.missed += 1;
     faces.forEach((face, i) => {
-      if (continued.has(i)) return;
+      if (continued.has(i) || !face.embedding) return;
       const track: Track = {
         id: this.nextId++,
         detection: face.detection,
@@ -147,7 +191,10 @@ export class AttendanceTracker {
         frames: 1,
         missed: 0,
         embeddings: [face.embedding],
+        embedded: 1,
+        embeddedAt: now,
         fused: mean([face.embedding]),
+        state: 'pending',
       };
       this.tracks.push(track);
       seen.add(track.id);
@@ -167,16 +214,17 @@ export class AttendanceTracker {
       const marked = this.isMarked(studentId);
       let state: TrackState = 'unknown';
       if (prediction.verdict === 'accept' && !taken.has(studentId)) {
-        state = track.frames >= o.minFrames ? 'student' : 'pending';
+        state = track.embedded >= o.minFrames ? 'student' : 'pending';
       } else if (
         prediction.verdict === 'maybe' &&
         !taken.has(studentId) &&
         !marked &&
         !this.wasRejected(studentId, track.fused)
       ) {
-        state = track.frames >= o.minFrames ? 'maybe' : 'pending';
+        state = track.embedded >= o.minFrames ? 'maybe' : 'pending';
       }
       if (state === 'student' || state === 'maybe' || state === 'pending') taken.add(studentId);
+      track.state = state;
       const view: TrackView = {
         id: track.id,
         detection: track.detection,
@@ -184,6 +232,7 @@ export class AttendanceTracker {
         studentId,
         prediction,
         frames: track.frames,
+        embedded: track.embedded,
         alreadyMarked: marked,
       };
       out.push(view);
@@ -198,6 +247,19 @@ export class AttendanceTracker {
     const track = this.tracks.find((t) => t.id === trackId);
     if (!track) return;
     this.rejected.set(studentId, [...(this.rejected.get(studentId) ?? []), track.fused]);
+  }
+
+  private alive(now: number): Track[] {
+    const o = this.options;
+    return this.tracks.filter((t) => t.missed < o.keepFrames && now - t.lastSeen <= o.keepMs);
+  }
+
+  private match(tracks: readonly Track[], detections: readonly FaceDetection[]) {
+    return matchBoxes(
+      tracks.map((t) => t.detection.box),
+      detections.map((d) => d.box),
+      this.options.minIou,
+    );
   }
 
   private wasRejected(studentId: string, fused: Float32Array): boolean {

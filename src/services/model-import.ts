@@ -5,6 +5,7 @@
  * where the face engine loads them (also offline). Nothing is uploaded.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { appBase } from '../core/app-base';
 import type { AssetReader } from '../core/assets';
 import { ModelLoadError } from '../core/errors';
 import { FaceEmbedder, type GraphModelDescriptor } from '../embedding';
@@ -13,7 +14,7 @@ import type { PixelScaling } from '../embedding/models';
 const CACHE = 'imported-models';
 
 function keyOf(descriptor: GraphModelDescriptor, file: string): string {
-  return new URL(`imported-models/${descriptor.folder}/${file}`, document.baseURI).href;
+  return new URL(`imported-models/${descriptor.folder}/${file}`, appBase()).href;
 }
 
 const baseName = (path: string): string => path.split('/').pop() ?? path;

@@ -1,23 +1,22 @@
 /**
- * Live recognition for attendance: every frame's faces are detected and embedded, followed from frame to
- * frame, and decided on the evidence of all the frames each was seen in (see `live-tracks.ts`). One frame is
- * in flight at a time, so the rate adapts to the machine and the page stays usable.
+ * Live recognition for attendance: camera frames go to the face engine's live session (see
+ * `live-session.ts`), where faces are followed from frame to frame and decided on the evidence of all the
+ * frames each was embedded in (see `live-tracks.ts`). One frame is in flight at a time, so the rate adapts
+ * to the machine.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierSnapshot } from '../classifier';
+import type { LiveFrame } from './engine-core';
 import type { FaceEngine } from './face-engine';
-import { FpsMeter, startFrameLoop, type FrameLoop } from './frame-loop';
-import type { AttendanceTracker, TrackFrame } from './live-tracks';
+import { FpsMeter, grabFrame, startFrameLoop, type FrameLoop } from './frame-loop';
 
-/** Pause between two recognised frames. */
-export const FRAME_REST_MS = 40;
+/**
+ * Pause between two recognised frames: short with the engine in its worker (the page is free anyway), longer
+ * with the engine on the page's thread, to leave it some time for clicks and drawing.
+ */
+export const FRAME_REST_MS = { worker: 10, page: 40 } as const;
 
-export interface RecognitionFrame extends TrackFrame {
-  readonly width: number;
-  readonly height: number;
-  readonly ms: number;
+export interface RecognitionFrame extends LiveFrame {
   readonly fps: number;
-  readonly backend: string;
 }
 
 /**
@@ -32,10 +31,13 @@ export function withThreshold(snapshot: ClassifierSnapshot, threshold: number | 
 
 export type { FrameLoop as RecognitionLoop } from './frame-loop';
 
+/**
+ * Runs the engine's live session on the playing video, one frame in flight at a time: each frame is handed
+ * to the engine (in its worker) and `onFrame` gets its tracks and decisions.
+ */
 export function startRecognitionLoop(
   video: HTMLVideoElement,
   engine: FaceEngine,
-  tracker: AttendanceTracker,
   onFrame: (frame: RecognitionFrame) => void | Promise<void>,
   onError: (error: unknown) => void,
 ): FrameLoop {
@@ -43,20 +45,11 @@ export function startRecognitionLoop(
   return startFrameLoop(
     video,
     async (loop) => {
-      const result = await engine.analyse(video, true);
+      const frame = await engine.liveFrame(await grabFrame(video), performance.now());
       if (!loop.running) return;
-      const now = performance.now();
-      const decided = tracker.update(result.faces, now);
-      await onFrame({
-        ...decided,
-        width: result.width,
-        height: result.height,
-        ms: result.ms,
-        fps: fps.tick(now),
-        backend: tf.getBackend(),
-      });
+      await onFrame({ ...frame, fps: fps.tick(performance.now()) });
     },
     onError,
-    FRAME_REST_MS,
+    FRAME_REST_MS[engine.info.where],
   );
 }

@@ -11,7 +11,7 @@ import type { AttendanceDatabase, FaceSample } from '../db/schema';
 
 /** What re-embeds a stored face: the engine in the app, the Node pipeline in tests. */
 export interface StoredFaceEmbedder {
-  readonly model: EmbeddingModelDescriptor;
+  readonly info: { readonly model: EmbeddingModelDescriptor };
   /** The face's embedding from the image; null where no face can be found in it. */
   embedStoredFace(image: Blob, face: FaceDetection | null): Promise<Float32Array | null>;
 }
@@ -73,7 +73,7 @@ export async function reembedSamples(
   engine: StoredFaceEmbedder,
   onProgress: (p: ReembedProgress) => void = () => undefined,
 ): Promise<ReembedOutcome> {
-  const model = engine.model;
+  const model = engine.info.model;
   const byStudent = await missingByStudent(db, model.id);
   const total = [...byStudent.values()].reduce((n, l) => n + l.length, 0);
   let done = 0;

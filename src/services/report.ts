@@ -9,6 +9,7 @@
  */
 import type { AttendanceRecord, Session, Student } from '../db/schema';
 import { sessionLabel } from '../db/csv';
+import { DEFAULT_LEFT_EARLY_MINUTES, leftEarly } from '../db/presence';
 
 export interface StudentRate {
   readonly studentId: string;
@@ -42,6 +43,8 @@ export interface AttendanceReport {
   readonly rate: number;
   readonly late: number;
   readonly absent: number;
+  /** Student-sessions where the student was marked and left early (see `db/presence.ts`). */
+  readonly leftEarly: number;
 }
 
 type Who = { studentId: string; name: string; className: string };
@@ -50,8 +53,10 @@ export function buildReport(
   sessions: readonly Session[],
   records: readonly AttendanceRecord[],
   roster: readonly Student[],
+  leftEarlyMinutes = DEFAULT_LEFT_EARLY_MINUTES,
 ): AttendanceReport {
   const ordered = [...sessions].sort((a, b) => a.start.localeCompare(b.start));
+  const byId = new Map(sessions.map((x) => [x.id!, x]));
   const bySession = new Map<number, AttendanceRecord[]>();
   for (const r of records) bySession.set(r.sessionId, [...(bySession.get(r.sessionId) ?? []), r]);
   const people = new Map<
@@ -105,6 +110,7 @@ export function buildReport(
     rate: counted > 0 ? (sum('present') + sum('late')) / counted : NaN,
     late: sum('late'),
     absent: sum('absent'),
+    leftEarly: records.filter((r) => leftEarly(r, byId.get(r.sessionId), leftEarlyMinutes)).length,
   };
 }
 
@@ -115,7 +121,7 @@ export function reportSummary(report: AttendanceReport, title: string): string {
   const n = report.sessions.length;
   return (
     `${title}: ${n} session${n === 1 ? '' : 's'}, ${report.students.length} students, attendance ${pct(report.rate)}, ` +
-    `${report.late} late, ${report.absent} absent. Sent from Face Attendance.`
+    `${report.late} late, ${report.absent} absent${report.leftEarly ? `, ${report.leftEarly} left early` : ''}. Sent from Face Attendance.`
   );
 }
 

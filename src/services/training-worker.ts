@@ -1,6 +1,7 @@
 /// <reference lib="webworker" />
 /** Web Worker entry: trains the classifier off the main thread and reports progress. */
 import { trainClassifier, type TrainOptions } from '../classifier';
+import { errorToPlain } from '../core/errors';
 import type { TrainReply, TrainRequest } from './training';
 
 const scope = self as unknown as DedicatedWorkerGlobalScope;
@@ -14,10 +15,6 @@ scope.onmessage = (event: MessageEvent<TrainRequest>) => {
     });
     scope.postMessage({ kind: 'done', snapshot } satisfies TrainReply);
   } catch (error) {
-    scope.postMessage({
-      kind: 'error',
-      name: error instanceof Error ? error.name : 'Error',
-      message: error instanceof Error ? error.message : String(error),
-    } satisfies TrainReply);
+    scope.postMessage({ kind: 'error', error: errorToPlain(error) } satisfies TrainReply);
   }
 };

@@ -7,7 +7,7 @@ import {
   type TrainingSample,
 } from '../classifier';
 import { summariseTraining, type TrainingSummary } from '../classifier/summary';
-import { ValidationError } from '../core/errors';
+import { reviveError, type PlainError } from '../core/errors';
 import { loadClassifier, loadTrainingData, saveClassifier } from '../db/samples';
 import type { AttendanceDatabase } from '../db/schema';
 import type { EmbeddingModelDescriptor } from '../embedding';
@@ -21,7 +21,7 @@ export interface TrainRequest {
 export type TrainReply =
   | { readonly kind: 'progress'; readonly fraction: number }
   | { readonly kind: 'done'; readonly snapshot: ClassifierSnapshot }
-  | { readonly kind: 'error'; readonly name: string; readonly message: string };
+  | { readonly kind: 'error'; readonly error: PlainError };
 
 export function trainInWorker(
   samples: readonly TrainingSample[],
@@ -38,7 +38,8 @@ export function trainInWorker(
       }
       worker.terminate();
       if (reply.kind === 'done') resolve(reply.snapshot);
-      else reject(reply.name === 'ValidationError' ? new ValidationError(reply.message) : new Error(reply.message));
+      // The app's own errors (a ValidationError with its fields, say) come back as themselves.
+      else reject(reviveError(reply.error));
     };
     worker.onerror = (event) => {
       worker.terminate();

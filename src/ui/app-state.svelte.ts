@@ -3,6 +3,7 @@
  * engine (loaded once, when a screen first needs the camera), the current screen and the message line.
  */
 import { SvelteMap } from 'svelte/reactivity';
+import { pageAppBase } from '../core/app-base';
 import { AppError } from '../core/errors';
 import {
   database,
@@ -18,13 +19,15 @@ import { playCamera } from '../services/camera';
 import {
   DEFAULT_EMBEDDING_MODEL,
   EMBEDDING_MODELS,
-  FaceEngine,
+  startFaceEngine,
   type EmbeddingModelDescriptor,
+  type EngineInfo,
+  type FaceEngine,
   type GraphModelDescriptor,
 } from '../services/face-engine';
 import { importedCustomModels } from '../services/model-import';
 import type { BackendName } from '../services/tf-backend';
-import { backendFromUrl } from './backend-preference';
+import { backendFromUrl, engineFromUrl } from './backend-preference';
 
 export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'reports' | 'settings';
 
@@ -66,6 +69,10 @@ export class AppState {
   engineState = $state<'idle' | 'loading' | 'ready' | 'error'>('idle');
   backend = $state<BackendName | null>(null);
   backendNote = $state('');
+  /** The running engine's figures (threads, where it runs, start time), once started. */
+  engineInfo = $state<EngineInfo | null>(null);
+  /** Where the engine runs and whether live faces are tracked (`?engine=page&tracking=off` for comparisons). */
+  readonly engineMode = engineFromUrl(location.search);
   toast = $state<Toast | null>(null);
   /** Models of the teacher's own, imported in Settings and kept in this browser. */
   customModels = $state<GraphModelDescriptor[]>([]);
@@ -115,9 +122,18 @@ export class AppState {
     this.engineState = 'loading';
     this.engine = (async () => {
       (await previous?.catch(() => null))?.dispose();
-      const engine = await FaceEngine.start(this.backendPreference(), this.model);
-      this.backend = engine.backend;
-      this.backendNote = engine.backendNote;
+      const engine = await startFaceEngine(
+        {
+          preference: this.backendPreference(),
+          model: $state.snapshot(this.model),
+          baseUrl: pageAppBase(),
+          fuseRelu6: this.engineMode.fuseRelu6,
+        },
+        this.engineMode.where,
+      );
+      this.backend = engine.info.backend;
+      this.backendNote = engine.info.backendNote;
+      this.engineInfo = engine.info;
       this.engineState = 'ready';
       return engine;
     })();

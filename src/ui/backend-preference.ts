@@ -7,3 +7,18 @@ export function backendFromUrl(search: string): BackendPreference {
   const wanted = new URLSearchParams(search).get('backend');
   return CHOICES.find((c) => c === wanted) ?? 'auto';
 }
+
+/**
+ * `?engine=page` runs the face engine on the page's thread instead of its worker, `?tracking=off` detects and
+ * embeds every face of every frame, and `?fuse=off` loads the embedding graph as converted: together, the
+ * pipeline before the live-pipeline work, for `npm run bench:live` to compare against in the same run. None
+ * is offered in Settings.
+ */
+export function engineFromUrl(search: string): { where: 'worker' | 'page'; tracking: boolean; fuseRelu6: boolean } {
+  const params = new URLSearchParams(search);
+  return {
+    where: params.get('engine') === 'page' ? 'page' : 'worker',
+    tracking: params.get('tracking') !== 'off',
+    fuseRelu6: params.get('fuse') !== 'off',
+  };
+}

@@ -2,7 +2,6 @@
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
 import { stopCamera } from '../services/camera';
-import type { MtcnnDetector } from '../services/detector';
 import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { clearOverlay, drawDetections } from '../services/overlay';
@@ -22,7 +21,6 @@ export class LiveView {
   fps = $state(0);
   frames = $state(0);
 
-  private detector: MtcnnDetector | null = null;
   private stream: MediaStream | null = null;
   private loop: LiveDetection | null = null;
 
@@ -32,13 +30,12 @@ export class LiveView {
     private readonly camera: (video: HTMLVideoElement) => Promise<MediaStream>,
   ) {}
 
-  /** The engine's detector, with its backend and the reason for it. */
-  async prepare(): Promise<MtcnnDetector> {
+  /** The engine, with its backend and the reason for it. */
+  async prepare(): Promise<FaceEngine> {
     const engine = await this.engine();
-    this.backend = engine.backend;
-    this.backendNote = engine.backendNote;
-    this.detector = engine.detector;
-    return this.detector;
+    this.backend = engine.info.backend;
+    this.backendNote = engine.info.backendNote;
+    return engine;
   }
 
   async start(video: HTMLVideoElement, canvas: HTMLCanvasElement): Promise<void> {
@@ -46,12 +43,12 @@ export class LiveView {
     this.phase = 'loading';
     this.error = '';
     try {
-      const [detector, stream] = await Promise.all([this.prepare(), this.camera(video)]);
+      const [engine, stream] = await Promise.all([this.prepare(), this.camera(video)]);
       this.stream = stream;
       this.frames = 0;
       this.loop = startLiveDetection(
         video,
-        detector,
+        engine,
         (r) => {
           this.faces = r.faces;
           this.ms = r.ms;
@@ -78,10 +75,9 @@ export class LiveView {
     if (this.phase !== 'error') this.phase = 'idle';
   }
 
-  /** Stops the camera; the detector belongs to the engine and stays loaded. */
+  /** Stops the camera; the engine belongs to the app and stays loaded. */
   dispose(): void {
     this.stop();
-    this.detector = null;
   }
 
   private fail(e: unknown): void {

@@ -98,6 +98,9 @@ describe('reports and sending', () => {
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
       await page.goto(`${app.url}#/settings`);
+      // Cross-origin isolated (COOP + COEP, as the service worker serves the app on any host): the relay
+      // requests below must work under COEP.
+      expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
       // The school's data, through the app's own restore (which replaces the settings too).
       await page.locator('input[type=file][accept=".json,application/json"]').setInputFiles(backupFile);
@@ -116,7 +119,9 @@ describe('reports and sending', () => {
       const tiles = page.getByTestId('report-tiles');
       await tiles.waitFor();
       // 9 expected student-sessions: 8 there (Bình late once), Chi absent once.
-      expect((await tiles.textContent())!.replace(/\s+/g, '')).toBe('3sessions3students89%attendance1late1absent');
+      expect((await tiles.textContent())!.replace(/\s+/g, '')).toBe(
+        '3sessions3students89%attendance1late1absent0leftearly',
+      );
       const rates = await page
         .getByTestId('student-chart')
         .locator('rect[data-rate]')

@@ -209,11 +209,16 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         .replace(/^\uFEFF/, '')
         .trim()
         .split(/\r\n/);
-      expect(lines[0]).toBe('Student ID,Name,Class,Faculty,Date,Time,Status,Session,Confidence');
+      expect(lines[0]).toBe('Student ID,Name,Class,Faculty,Date,Time,Status,Session,Confidence,Last seen,Left early');
       expect(lines).toHaveLength(4);
       for (const s of students()) {
         expect(
-          lines.some((l) => l.startsWith(`${s.id},${s.name},10A,Science,`) && /,present,Biology 10A /.test(l)),
+          // Present, last seen by the camera a moment ago: not "left early".
+          lines.some(
+            (l) =>
+              l.startsWith(`${s.id},${s.name},10A,Science,`) &&
+              /,present,Biology 10A .*,\d+%,\d{2}:\d{2}:\d{2},$/.test(l),
+          ),
         ).toBe(true);
       }
       await page.screenshot({ path: join(shots, 'records.png'), fullPage: true });

@@ -25,7 +25,7 @@ describe.skipIf(!hasDatasets)(
           '--seconds',
           '20',
           '--pipelines',
-          'app',
+          'tracked',
           '--json',
           '--no-write',
         ],

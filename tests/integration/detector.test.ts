@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fileAssetReader, mtcnnModelDir } from '../../scripts/lib/node-tf';
 import { ModelLoadError } from '../../src/core/errors';
-import { matchBoxes, squareAboutCentre } from '../../src/core/geometry';
+import { iou, matchBoxes, squareAboutCentre } from '../../src/core/geometry';
 import type { FaceDetection } from '../../src/core/types';
 import { MtcnnDetector } from '../../src/detection';
 import { datasetsDir, hasDatasets, missingDatasetsNote, readDlibBoxes } from '../helpers/datasets';
@@ -132,6 +132,43 @@ async function dlibRecall(bgr: boolean): Promise<{ found: number; total: number;
   }
   return { found, total, extra };
 }
+
+describe('following faces with O-Net alone (refreshFaces)', () => {
+  it('finds each face again from its last box, or from a box moved by a tenth of its width, and nothing where there is none', async () => {
+    const frame = loadImageTensor(NPM_PHOTOS.sample6.file);
+    try {
+      const found = await detector.detectFaces(frame);
+      expect(found).toHaveLength(NPM_PHOTOS.sample6.faces);
+      const boxes = found.map((f) => f.box);
+      const same = await detector.refreshFaces(frame, boxes);
+      const moved = await detector.refreshFaces(
+        frame,
+        boxes.map((b) => ({ ...b, x: b.x + b.width / 10, y: b.y - b.height / 10 })),
+      );
+      for (const [i, f] of found.entries()) {
+        expect(iou(same[i]!.box, f.box)).toBeGreaterThan(0.7);
+        expect(iou(moved[i]!.box, f.box)).toBeGreaterThan(0.6);
+        // Landmarks within a tenth of the face's width of the detection's.
+        f.landmarks.forEach((p, k) =>
+          expect(Math.hypot(p.x - same[i]!.landmarks[k]!.x, p.y - same[i]!.landmarks[k]!.y)).toBeLessThan(
+            f.box.width / 10,
+          ),
+        );
+      }
+      // The wall between two faces, and the top corner: no face there.
+      const empty = await detector.refreshFaces(frame, [
+        { x: 0, y: 0, width: 120, height: 120 },
+        { x: frame.shape[1] - 130, y: 5, width: 120, height: 120 },
+      ]);
+      expect(empty).toEqual([null, null]);
+      const before = tf.memory().numTensors;
+      await detector.refreshFaces(frame, boxes);
+      expect(tf.memory().numTensors).toBe(before);
+    } finally {
+      frame.dispose();
+    }
+  });
+});
 
 describe('MTCNN on awkward input', () => {
   it('gives [] for an image without faces', async () => {

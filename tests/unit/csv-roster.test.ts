@@ -36,6 +36,8 @@ describe('attendance.csv', () => {
     await recordSighting(t.db, s1.id!, a, 0.934, new Date('2026-11-28T08:03:04Z'));
     await recordSighting(t.db, s1.id!, a, 0.97, new Date('2026-11-28T08:20:00Z'));
     await recordSighting(t.db, s1.id!, b, 0.8, new Date('2026-11-28T08:15:00Z'));
+    // Stopped at 08:33: S002, last seen 18 minutes before, left early; S001 (13 minutes) did not.
+    await t.db.sessions.update(s1.id, { end: '2026-11-28T08:33:00.000Z' });
     const s2 = await startSession(t.db, {
       course: 'Biology',
       className: '10A',
@@ -58,6 +60,8 @@ describe('attendance.csv', () => {
         'present',
         'Biology 10A 2026-11-28 08:00',
         '97%',
+        '08:20:00',
+        '',
       ],
       [
         'S002',
@@ -69,6 +73,8 @@ describe('attendance.csv', () => {
         'late',
         'Biology 10A 2026-11-28 08:00',
         '80%',
+        '08:15:00',
+        'yes',
       ],
       [
         'S001',
@@ -79,6 +85,8 @@ describe('attendance.csv', () => {
         '07:55:00',
         'excused',
         'Biology 10A 2026-12-01 08:00',
+        '',
+        '',
         '',
       ],
     ]);

@@ -40,7 +40,7 @@ function sample(imageKind: NewFaceSample['imageKind'], at: number): NewFaceSampl
 function fakeEngine(): StoredFaceEmbedder & { calls: { bytes: number[]; face: FaceDetection | null }[] } {
   const calls: { bytes: number[]; face: FaceDetection | null }[] = [];
   return {
-    model: FACERES_MOBILEFACE,
+    info: { model: FACERES_MOBILEFACE },
     calls,
     async embedStoredFace(image, f) {
       const bytes = Array.from(new Uint8Array(await image.arrayBuffer()));

@@ -1,0 +1,240 @@
+/**
+ * The face engine itself: one tfjs backend, the MTCNN detector and the chosen embedding model, loaded once,
+ * over plain frames (`ImageBitmap` in, plain data out; no DOM). It runs in the engine's Web Worker (see
+ * `engine-worker.ts`) and, for comparison and where workers are missing, on the page (`face-engine.ts`).
+ * Every method that takes a bitmap closes it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { ClassifierSnapshot } from '../classifier';
+import { setAppBase } from '../core/app-base';
+import { httpAssetReader, type AssetReader } from '../core/assets';
+import type { FaceDetection } from '../core/types';
+import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
+import { loadFaceDetector, modelsUrl } from './detector';
+import { enrolmentFace, photoFaces } from './face-choice';
+import {
+  FacePipeline,
+  liveDetectOptions,
+  type FaceChooser,
+  type FrameAnalysis,
+  type RawCapture,
+  type SmallestFace,
+} from './face-pipeline';
+import { LiveSession, type LiveSessionOptions, type LiveStep } from './live-session';
+import { importedModelReader } from './model-import';
+import { selectBackend, singleThreadedWasm, type BackendName, type BackendPreference } from './tf-backend';
+
+export interface EngineConfig {
+  readonly preference: BackendPreference;
+  readonly model: EmbeddingModelDescriptor;
+  /** The app's address (`pageAppBase()`), where its model files are found. */
+  readonly baseUrl: string;
+  /** Rewrite clipped ReLUs into ReLU6 at load (see `embedding/relu6.ts`). Defaults to true. */
+  readonly fuseRelu6?: boolean;
+}
+
+export interface EngineInfo {
+  readonly backend: BackendName;
+  /** Why this backend (and thread count), for the teacher; empty when the first choice simply worked. */
+  readonly backendNote: string;
+  /** WebAssembly threads (1 on the other backends). */
+  readonly threads: number;
+  readonly model: EmbeddingModelDescriptor;
+  /** Where the engine runs: its own worker, or the page's thread. */
+  readonly where: 'worker' | 'page';
+  /** Time from the start of loading to the first detection done (warm-up included). */
+  readonly startMs: number;
+}
+
+/**
+ * Which faces of a frame to cut out and embed: a photo's own face (see `photoFaces`), or the one face at
+ * least `minFaceSize` wide before a camera (none where `exactlyOne` and there are more).
+ */
+export type CaptureRule =
+  { readonly kind: 'photo' } | { readonly kind: 'camera'; readonly minFaceSize: number; readonly exactlyOne: boolean };
+
+export interface FaceCapture extends Omit<RawCapture, 'pixels' | 'size'> {
+  /** The model-independent face image, as a JPEG (`imageFace` holds the face in its pixels). */
+  readonly image: Blob;
+}
+
+export interface LiveConfig {
+  readonly classifier: ClassifierSnapshot;
+  /** Students marked in the session already (never suggested). */
+  readonly marked: readonly string[];
+  readonly smallestFace: SmallestFace;
+  readonly options?: LiveSessionOptions;
+}
+
+export interface LiveFrame extends LiveStep {
+  readonly width: number;
+  readonly height: number;
+  /** The whole frame, from the bitmap to the decisions. */
+  readonly ms: number;
+  /** The backend the frame ran on, as tfjs reports it. */
+  readonly backend: string;
+  readonly tensors: number;
+}
+
+export interface EngineMemory {
+  readonly tensors: number;
+  readonly bytes: number;
+}
+
+function chooserOf(rule: CaptureRule): FaceChooser {
+  if (rule.kind === 'photo') return photoFaces;
+  return (faces) => {
+    const near = faces.filter((f) => f.box.width >= rule.minFaceSize);
+    if (!rule.exactlyOne) return near;
+    return enrolmentFace(faces, { minFaceSize: rule.minFaceSize });
+  };
+}
+
+async function toJpeg(pixels: Uint8ClampedArray<ArrayBuffer>, size: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(size, size);
+  const ctx = canvas.getContext('2d')!;
+  ctx.putImageData(new ImageData(pixels, size, size), 0, 0);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
+}
+
+export class EngineCore {
+  private live: { session: LiveSession; marked: Set<string>; smallestFace: SmallestFace } | null = null;
+
+  private constructor(
+    private readonly pipeline: FacePipeline,
+    readonly info: EngineInfo,
+  ) {}
+
+  static async start(config: EngineConfig, where: EngineInfo['where']): Promise<EngineCore> {
+    const started = performance.now();
+    setAppBase(config.baseUrl);
+    if (where === 'page') singleThreadedWasm();
+    const choice = await selectBackend(config.preference);
+    // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
+    const readers = new Map<string, AssetReader>();
+    for (const network of networksOf(config.model)) {
+      const imported = network.imported && network.format === 'graph-model' ? await importedModelReader(network) : null;
+      readers.set(network.id, imported ?? httpAssetReader(modelsUrl(network.folder)));
+    }
+    const [detector, embedder] = await Promise.all([
+      loadFaceDetector(),
+      FaceEmbedder.load(config.model, (network) => readers.get(network.id)!, { fuseRelu6: config.fuseRelu6 ?? true }),
+    ]);
+    await embedder.warmUp();
+    const info: EngineInfo = {
+      backend: choice.backend,
+      backendNote: choice.note,
+      threads: choice.threads,
+      model: config.model,
+      where,
+      startMs: Math.round(performance.now() - started),
+    };
+    return new EngineCore(new FacePipeline(detector, embedder), info);
+  }
+
+  /** The faces in a frame (the camera check). */
+  async detect(bitmap: ImageBitmap): Promise<FrameAnalysis<FaceDetection>> {
+    return this.withFrame(bitmap, async (frame) => {
+      const started = performance.now();
+      const faces = await this.pipeline.detector.detectFaces(frame);
+      const ms = performance.now() - started;
+      return { width: frame.shape[1], height: frame.shape[0], faces, ms, stages: { detectMs: ms, embedMs: 0 } };
+    });
+  }
+
+  /** Every face in the frame, and for those `rule` chooses what an enrolment sample needs. */
+  async capture(
+    bitmap: ImageBitmap,
+    rule: CaptureRule,
+  ): Promise<FrameAnalysis<FaceDetection> & { captures: FaceCapture[] }> {
+    const result = await this.withFrame(bitmap, (frame) => this.pipeline.capture(frame, chooserOf(rule)));
+    const captures = await Promise.all(
+      result.captures.map(async ({ pixels, size, ...rest }) => ({ ...rest, image: await toJpeg(pixels, size) })),
+    );
+    return { ...result, captures };
+  }
+
+  /**
+   * The embedding of a stored sample's face image: cut from `face` where known, else from the largest face
+   * found in the image; null where none is.
+   */
+  async embedStoredFace(image: Blob, face: FaceDetection | null): Promise<Float32Array | null> {
+    const bitmap = await createImageBitmap(image);
+    return this.withFrame(bitmap, (frame) => this.pipeline.embedStoredFace(frame, face));
+  }
+
+  /** Starts a live session (one at a time: a new one replaces the last). */
+  startLive(config: LiveConfig): void {
+    const marked = new Set(config.marked);
+    const session = new LiveSession(
+      config.classifier,
+      this.info.model.id,
+      (id) => marked.has(id),
+      config.options ?? {},
+    );
+    this.live = { session, marked, smallestFace: config.smallestFace };
+  }
+
+  /** The students marked in the session now (by the camera, the teacher or a confirmation). */
+  setMarked(studentIds: readonly string[]): void {
+    if (!this.live) return;
+    this.live.marked.clear();
+    for (const id of studentIds) this.live.marked.add(id);
+  }
+
+  /** The teacher says the face of track `trackId` is not `studentId`. */
+  reject(trackId: number, studentId: string): void {
+    this.live?.session.reject(trackId, studentId);
+  }
+
+  /** One camera frame of the live session, taken at `now` (the page's clock, ms). */
+  async liveFrame(bitmap: ImageBitmap, now: number): Promise<LiveFrame> {
+    const live = this.live;
+    if (!live) {
+      bitmap.close();
+      throw new Error('No live session: call startLive() first.');
+    }
+    const started = performance.now();
+    const { width, height } = bitmap;
+    const step = await this.withFrame(bitmap, (frame) =>
+      live.session.frame(
+        this.pipeline.frameWork(frame, liveDetectOptions(frame.shape[1], frame.shape[0], live.smallestFace)),
+        now,
+      ),
+    );
+    for (const r of step.newlyRecognised) live.marked.add(r.studentId);
+    return {
+      ...step,
+      width,
+      height,
+      ms: performance.now() - started,
+      backend: tf.getBackend(),
+      tensors: tf.memory().numTensors,
+    };
+  }
+
+  stopLive(): void {
+    this.live = null;
+  }
+
+  memory(): EngineMemory {
+    const m = tf.memory();
+    return { tensors: m.numTensors, bytes: m.numBytes };
+  }
+
+  dispose(): void {
+    this.live = null;
+    this.pipeline.dispose();
+  }
+
+  private async withFrame<T>(bitmap: ImageBitmap, use: (frame: tf.Tensor3D) => Promise<T>): Promise<T> {
+    let frame: tf.Tensor3D | null = null;
+    try {
+      frame = tf.browser.fromPixels(bitmap);
+      return await use(frame);
+    } finally {
+      frame?.dispose();
+      bitmap.close();
+    }
+  }
+}

@@ -1,0 +1,41 @@
+/// <reference lib="webworker" />
+/**
+ * The face engine's Web Worker: holds the tfjs backend, the detector and the embedder (`EngineCore`) and
+ * answers the page through comlink. Frames arrive as transferred `ImageBitmap`s; answers are plain data.
+ */
+import { expose } from 'comlink';
+import '../core/worker-errors';
+import type { FaceDetection } from '../core/types';
+import { EngineCore, type CaptureRule, type EngineConfig, type EngineInfo, type LiveConfig } from './engine-core';
+
+let core: EngineCore | null = null;
+
+function engine(): EngineCore {
+  if (!core) throw new Error('The face engine is not started in this worker.');
+  return core;
+}
+
+const api = {
+  async start(config: EngineConfig): Promise<EngineInfo> {
+    core?.dispose();
+    core = await EngineCore.start(config, 'worker');
+    return core.info;
+  },
+  detect: (frame: ImageBitmap) => engine().detect(frame),
+  capture: (frame: ImageBitmap, rule: CaptureRule) => engine().capture(frame, rule),
+  embedStoredFace: (image: Blob, face: FaceDetection | null) => engine().embedStoredFace(image, face),
+  startLive: (config: LiveConfig) => engine().startLive(config),
+  setMarked: (studentIds: string[]) => engine().setMarked(studentIds),
+  reject: (trackId: number, studentId: string) => engine().reject(trackId, studentId),
+  liveFrame: (frame: ImageBitmap, now: number) => engine().liveFrame(frame, now),
+  stopLive: () => engine().stopLive(),
+  memory: () => engine().memory(),
+  dispose(): void {
+    core?.dispose();
+    core = null;
+  },
+};
+
+export type EngineWorkerApi = typeof api;
+
+expose(api);

@@ -1,0 +1,87 @@
+/** The live use case on a real (fake-indexeddb) database with plain frames: arrivals, write throttle, marks. */
+import 'fake-indexeddb/auto';
+import { describe, expect, it } from 'vitest';
+import type { Prediction } from '../../src/classifier';
+import { addStudent } from '../../src/db/students';
+import { startSession } from '../../src/services/attendance';
+import type { LiveFrame } from '../../src/services/engine-core';
+import { expectedStudents, LiveAttendance } from '../../src/services/live-attendance';
+import type { TrackState, TrackView } from '../../src/services/live-tracks';
+import { studentForm } from '../helpers/students';
+import { useTestDatabase } from '../helpers/test-db';
+
+const t = useTestDatabase('live-attendance');
+
+const track = (id: number, studentId: string, state: TrackState): TrackView => ({
+  id,
+  detection: { box: { x: id * 100, y: 0, width: 60, height: 60 }, score: 0.99, landmarks: [] as never },
+  state,
+  studentId,
+  prediction: { probability: 0.9, score: 0.8, verdict: 'accept', nearest: studentId } as unknown as Prediction,
+  frames: 2,
+  embedded: 2,
+  alreadyMarked: false,
+});
+
+function liveFrame(tracks: TrackView[], fresh: string[] = []): LiveFrame {
+  return {
+    tracks,
+    newlyRecognised: tracks
+      .filter((x) => fresh.includes(x.studentId))
+      .map((x) => ({ studentId: x.studentId, track: x })),
+    suggestions: [],
+    kind: 'follow',
+    reason: 'none',
+    embedded: 0,
+    stages: { detectMs: 1, embedMs: 1 },
+    width: 640,
+    height: 480,
+    ms: 2,
+    backend: 'wasm',
+    tensors: 10,
+  };
+}
+
+describe('LiveAttendance', () => {
+  it('writes an arrival at once, a student seen again at most every writeEveryMs, and tells the engine', async () => {
+    const a = await addStudent(t.db, studentForm('S1', 'Ana Nguyen', { className: '10A' }));
+    const b = await addStudent(t.db, studentForm('S2', 'Bao Tran', { className: '10A' }));
+    const other = await addStudent(t.db, studentForm('S9', 'Chi Le', { className: '11B' }));
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start: new Date() });
+    expect(expectedStudents([a, b, other], session).map((s) => s.studentId)).toEqual(['S1', 'S2']);
+
+    let clock = 1_000_000;
+    const told: string[][] = [];
+    const live = new LiveAttendance(
+      t.db,
+      session,
+      [a, b, other],
+      { setMarked: (ids) => Promise.resolve(void told.push([...ids])) },
+      {
+        writeEveryMs: 10_000,
+        now: () => clock,
+      },
+    );
+    await live.load();
+    expect(told.at(-1)).toEqual([]);
+
+    const first = await live.handle(liveFrame([track(1, 'S1', 'student'), track(2, 'S2', 'pending')], ['S1']));
+    expect(first.arrivals.map((x) => x.student.studentId)).toEqual(['S1']);
+    expect(live.attendance.map((r) => r.studentId)).toEqual(['S1']);
+    expect(told.at(-1)).toEqual(['S1']);
+
+    clock += 3000;
+    const again = await live.handle(liveFrame([track(1, 'S1', 'student')]));
+    expect(again).toEqual({ arrivals: [], changed: false });
+    clock += 8000;
+    const later = await live.handle(liveFrame([track(1, 'S1', 'student')]));
+    expect(later.changed).toBe(true);
+    expect(later.arrivals).toEqual([]);
+    expect(live.attendance[0]!.lastSeen).toBe(new Date(clock).toISOString());
+
+    const confirmed = await live.confirm('S2', 0.6, 'Ms Hoa');
+    expect(confirmed?.record).toMatchObject({ studentId: 'S2', how: 'confirmed', changedBy: 'Ms Hoa' });
+    expect(told.at(-1)?.sort()).toEqual(['S1', 'S2']);
+    expect(live.isDecided('S2')).toBe(true);
+  });
+});
