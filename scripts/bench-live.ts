@@ -202,6 +202,8 @@ async function enrol(page: Page, url: string, scene: Scene, work: string): Promi
 }
 
 async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, seconds: number): Promise<RunFigures> {
+  // A fresh page each run (a new engine, a new session), even where the address is the last run's.
+  await page.goto('about:blank');
   await page.goto(`${url}${pipeline.query}#/attendance`);
   await page.getByLabel('Course').fill(`bench ${pipeline.name}`);
   await page.getByLabel('Class').fill('10A');
