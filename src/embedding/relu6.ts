@@ -15,11 +15,6 @@ interface GraphNode {
 
 const nodeName = (input: string): string => input.replace(/^\^/, '').split(':')[0]!;
 
-/** The scalar value of constant `name` from the weights, or null where it is not a scalar constant. */
-function scalarOf(name: string, weights: ReadonlyMap<string, number>): number | null {
-  return weights.get(name) ?? null;
-}
-
 export interface Relu6Rewrite {
   readonly topology: { node: GraphNode[] } & Record<string, unknown>;
   /** Clips replaced. */
@@ -48,10 +43,10 @@ export function fuseRelu6(
     if (max.op !== 'Maximum' || max.input?.length !== 2) continue;
     const [minInput, zeroInput] = max.input;
     const min = byName.get(nodeName(minInput!));
-    if (min?.op !== 'Minimum' || min.input?.length !== 2 || scalarOf(nodeName(zeroInput!), scalars) !== 0) continue;
+    if (min?.op !== 'Minimum' || min.input?.length !== 2 || scalars.get(nodeName(zeroInput!)) !== 0) continue;
     const [reluInput, sixInput] = min.input;
     const relu = byName.get(nodeName(reluInput!));
-    if (relu?.op !== 'Relu' || relu.input?.length !== 1 || scalarOf(nodeName(sixInput!), scalars) !== 6) continue;
+    if (relu?.op !== 'Relu' || relu.input?.length !== 1 || scalars.get(nodeName(sixInput!)) !== 6) continue;
     // Only where nothing else reads the inner nodes.
     if (consumers.get(min.name) !== 1 || consumers.get(relu.name) !== 1) continue;
     replaced.set(max.name, { ...max, op: 'Relu6', input: [...relu.input] });
@@ -66,19 +61,27 @@ export function fuseRelu6(
   };
 }
 
-/** The float scalar constants of the weights, by name (quantised ones decoded by tfjs). */
+/** Bytes a weight takes in the shards, by its stored type; null for strings (their length varies). */
+const BYTES: Readonly<Record<string, number>> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/**
+ * The float scalar constants of the weights, by name: only their own bytes are decoded (by tfjs, quantised or
+ * not), not the megabytes of the rest. Empty where a weight's size cannot be told (a string weight).
+ */
 function scalarWeights(specs: readonly tf.io.WeightsManifestEntry[], data: ArrayBuffer): Map<string, number> {
   const out = new Map<string, number>();
-  const scalarSpecs = specs.filter((s) => s.shape.length === 0 && s.dtype === 'float32');
-  if (scalarSpecs.length === 0) return out;
-  const decoded = tf.io.decodeWeights(data, [...specs]);
-  try {
-    for (const spec of scalarSpecs) {
-      const t = decoded[spec.name];
-      if (t) out.set(spec.name, t.dataSync()[0]!);
+  let at = 0;
+  for (const spec of specs) {
+    const bytes = BYTES[spec.quantization?.dtype ?? spec.dtype];
+    if (bytes === undefined) return new Map();
+    const size = spec.shape.reduce((n, d) => n * d, 1) * bytes;
+    if (spec.shape.length === 0 && spec.dtype === 'float32') {
+      const decoded = tf.io.decodeWeights(data.slice(at, at + size), [spec]);
+      const t = decoded[spec.name]!;
+      out.set(spec.name, t.dataSync()[0]!);
+      t.dispose();
     }
-  } finally {
-    tf.dispose(Object.values(decoded));
+    at += size;
   }
   return out;
 }

@@ -51,10 +51,6 @@ export class LiveAttendance {
     return this.records;
   }
 
-  student(studentId: string): Student | undefined {
-    return this.byId.get(studentId);
-  }
-
   /** Reads the session's records and tells the engine who is marked. */
   async load(): Promise<readonly AttendanceRecord[]> {
     this.records = await sessionAttendance(this.db, this.session.id!);
@@ -65,10 +61,6 @@ export class LiveAttendance {
   /** The students already decided (marked by the camera, by hand, or confirmed). */
   marked(): string[] {
     return this.records.filter((r) => isDecided(r)).map((r) => r.studentId);
-  }
-
-  isDecided(studentId: string): boolean {
-    return isDecided(this.records.find((r) => r.studentId === studentId));
   }
 
   /** Writes the sightings of a frame's recognised students. */

@@ -83,7 +83,7 @@ export interface LiveStep extends TrackFrame {
 export type FullReason = 'start' | 'timer' | 'lost' | 'scene' | 'none';
 
 export class LiveSession {
-  readonly tracker: AttendanceTracker;
+  private readonly tracker: AttendanceTracker;
   private readonly options: typeof DEFAULTS & { readonly minFrames: number; readonly window: number };
   private lastFullAt = -Infinity;
   private lostFace = false;

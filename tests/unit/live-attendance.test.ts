@@ -82,6 +82,6 @@ describe('LiveAttendance', () => {
     const confirmed = await live.confirm('S2', 0.6, 'Ms Hoa');
     expect(confirmed?.record).toMatchObject({ studentId: 'S2', how: 'confirmed', changedBy: 'Ms Hoa' });
     expect(told.at(-1)?.sort()).toEqual(['S1', 'S2']);
-    expect(live.isDecided('S2')).toBe(true);
+    expect(live.marked().sort()).toEqual(['S1', 'S2']);
   });
 });
