@@ -3,6 +3,7 @@
  * Platt-calibrated probabilities from the out-of-fold decisions, class centres, and the open-set thresholds
  * (see `open-set.ts`). Plain numbers only: runs in the page, in a worker and in Node.
  */
+import { FALLBACK_THRESHOLD } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 import { trainOneVsRest, restrictToClasses, stratifiedFolds, useGram, type Matrix } from './one-vs-rest';
 import {
@@ -45,7 +46,7 @@ export interface TrainOptions {
    * descriptor has it); combined with the enrolment's own estimate. Without it, the enrolment alone.
    */
   readonly prior?: ThresholdPrior | null;
-  /** Threshold used when it cannot be measured (a single student). Defaults to 0.5. */
+  /** Threshold used when it cannot be measured (a single student). Defaults to `FALLBACK_THRESHOLD`. */
   readonly fallbackThreshold?: number;
   /** Stopping tolerance of the SVM solver. Defaults to 0.1, LIBLINEAR's default for this solver. */
   readonly tolerance?: number;
@@ -100,7 +101,7 @@ export function trainClassifier(samples: readonly TrainingSample[], options: Tra
   const prior = options.prior ?? null;
   if (classes.length === 1) {
     progress(1);
-    const threshold = prior?.far1 ?? options.fallbackThreshold ?? 0.5;
+    const threshold = prior?.far1 ?? options.fallbackThreshold ?? FALLBACK_THRESHOLD;
     return {
       ...common,
       weights: [[]],
@@ -131,7 +132,7 @@ export function trainClassifier(samples: readonly TrainingSample[], options: Tra
   }
   const impostors = enrolmentImpostorScores(m.labels, centreSims, classes.length, partners, RIVAL_WEIGHT);
   const chosen = chooseThresholds(impostors, prior, options.targetFalseAccept ?? 0.01);
-  const fallback = options.fallbackThreshold ?? 0.5;
+  const fallback = options.fallbackThreshold ?? FALLBACK_THRESHOLD;
 
   // Cost by k-fold cross-validation, and out-of-fold decision values for Platt scaling. Past
   // `crossValidationStudents` students both come from a seeded sample of that many students, and the Platt

@@ -4,7 +4,8 @@
  * cells that a spreadsheet would run as a formula neutralised.
  */
 import Papa from 'papaparse';
-import { DEFAULT_LEFT_EARLY_MINUTES, leftEarly } from './presence';
+import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
+import { leftEarly } from './presence';
 import type { AttendanceDatabase, AttendanceRecord, Session } from './schema';
 
 export const ATTENDANCE_COLUMNS = [

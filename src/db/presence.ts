@@ -5,7 +5,7 @@
  */
 import type { AttendanceRecord, Session } from './schema';
 
-export const DEFAULT_LEFT_EARLY_MINUTES = 15;
+export { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
 
 export function leftEarly(record: AttendanceRecord, session: Session | undefined, minutes: number): boolean {
   if (!(minutes > 0) || !session?.end || !record.lastSeen) return false;

@@ -4,30 +4,63 @@
  */
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
+import { foldText } from '../core/text';
 import type { AttendanceDatabase, Student } from './schema';
 import { guardWrite } from './storage';
-import { validateStudent, type StudentInput } from './validation';
+import { idKey, validateStudent, type StudentInput } from './validation';
 
 type TextField = Exclude<keyof StudentInput, 'consent' | 'photoSampleStatus'>;
 
-/** The student fields a roster can fill, with the header names each is recognised by. */
+/**
+ * The student fields a roster can fill, with the header names each is recognised by, written as
+ * `foldText` leaves them (no capitals, no diacritics: "Mã sinh viên" is "ma sinh vien"): English, and the
+ * headers of Vietnamese schools' class lists.
+ */
 export const ROSTER_FIELDS: readonly {
   readonly field: TextField;
   readonly label: string;
   readonly aliases: readonly string[];
 }[] = [
-  { field: 'studentId', label: 'Student ID', aliases: ['student id', 'id', 'student number', 'student no', 'mssv'] },
-  { field: 'name', label: 'Student Name', aliases: ['student name', 'name', 'full name', 'họ tên', 'ho ten'] },
-  { field: 'className', label: 'Class', aliases: ['class', 'class name', 'lớp', 'lop'] },
-  { field: 'faculty', label: 'Faculty', aliases: ['faculty', 'department', 'khoa'] },
-  { field: 'course', label: 'Course', aliases: ['course'] },
-  { field: 'year', label: 'Year', aliases: ['year'] },
-  { field: 'semester', label: 'Semester', aliases: ['semester', 'term'] },
-  { field: 'gender', label: 'Gender', aliases: ['gender', 'sex'] },
-  { field: 'dateOfBirth', label: 'Date of Birth', aliases: ['date of birth', 'dob', 'birthday', 'birth date'] },
-  { field: 'email', label: 'Email', aliases: ['email', 'e-mail', 'mail'] },
-  { field: 'phone', label: 'Phone', aliases: ['phone', 'telephone', 'mobile'] },
-  { field: 'address', label: 'Address', aliases: ['address'] },
+  {
+    field: 'studentId',
+    label: 'Student ID',
+    aliases: [
+      'student id',
+      'id',
+      'student number',
+      'student no',
+      'mssv',
+      'ma sv',
+      'ma sinh vien',
+      'ma hoc sinh',
+      'ma hs',
+      'mshs',
+      'so bao danh',
+    ],
+  },
+  {
+    field: 'name',
+    label: 'Student Name',
+    aliases: ['student name', 'name', 'full name', 'ho ten', 'ho va ten', 'ho ten sinh vien', 'ho va ten sinh vien'],
+  },
+  { field: 'className', label: 'Class', aliases: ['class', 'class name', 'lop', 'ten lop', 'lop hoc'] },
+  { field: 'faculty', label: 'Faculty', aliases: ['faculty', 'department', 'khoa', 'nganh', 'khoa nganh'] },
+  { field: 'course', label: 'Course', aliases: ['course', 'mon hoc', 'hoc phan', 'ten hoc phan'] },
+  { field: 'year', label: 'Year', aliases: ['year', 'nam hoc', 'khoa hoc', 'nien khoa'] },
+  { field: 'semester', label: 'Semester', aliases: ['semester', 'term', 'hoc ky', 'hoc ki'] },
+  { field: 'gender', label: 'Gender', aliases: ['gender', 'sex', 'gioi tinh', 'phai'] },
+  {
+    field: 'dateOfBirth',
+    label: 'Date of Birth',
+    aliases: ['date of birth', 'dob', 'birthday', 'birth date', 'ngay sinh', 'ngay thang nam sinh'],
+  },
+  { field: 'email', label: 'Email', aliases: ['email', 'e-mail', 'mail', 'thu dien tu'] },
+  {
+    field: 'phone',
+    label: 'Phone',
+    aliases: ['phone', 'telephone', 'mobile', 'so dien thoai', 'dien thoai', 'sdt', 'so dt'],
+  },
+  { field: 'address', label: 'Address', aliases: ['address', 'dia chi', 'que quan', 'noi o'] },
 ];
 
 export type RosterMapping = Partial<Record<TextField, number>>;
@@ -37,19 +70,29 @@ export interface ParsedRoster {
   readonly rows: string[][];
 }
 
-/** Parses CSV text (a BOM is dropped); a malformed file gives a `ValidationError` with the lines at fault. */
+/**
+ * Parses CSV text (a BOM is dropped; commas, semicolons or tabs, as the file has them); a malformed file
+ * gives a `ValidationError` with each line at fault once.
+ */
 export function parseRoster(text: string): ParsedRoster {
   const result = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), { skipEmptyLines: 'greedy' });
-  if (result.errors.length > 0) {
-    const lines = result.errors.map((e) => `line ${(e.row ?? 0) + 1}: ${e.message}`).slice(0, 5);
+  const errors = result.errors.filter((e) => e.code !== 'UndetectableDelimiter');
+  if (errors.length > 0) {
+    const byLine = new Map<number, string>();
+    for (const e of errors) if (!byLine.has((e.row ?? 0) + 1)) byLine.set((e.row ?? 0) + 1, e.message);
+    const lines = [...byLine].slice(0, 5).map(([line, message]) => `line ${line}: ${message}`);
+    const more = byLine.size > 5 ? `; ${byLine.size - 5} more lines` : '';
     throw new ValidationError(
-      `The file is not valid CSV (${lines.join('; ')}). Nothing was imported; fix the file and try again.`,
-      {
-        file: 'malformed CSV',
-      },
+      `The file is not valid CSV (${lines.join('; ')}${more}). Nothing was imported; fix the file and try again.`,
+      { file: 'malformed CSV' },
     );
   }
-  const [headers, ...rows] = result.data;
+  return parseRosterRows(result.data);
+}
+
+/** The header and rows of a roster, from a CSV or a spreadsheet's cells. */
+export function parseRosterRows(data: readonly (readonly string[])[]): ParsedRoster {
+  const [headers, ...rows] = data.map((r) => [...r]);
   if (!headers || rows.length === 0) {
     throw new ValidationError('The file has no student rows under its header line. Nothing was imported.', {
       file: 'empty',
@@ -58,7 +101,7 @@ export function parseRoster(text: string): ParsedRoster {
   return { headers: headers.map((h) => h.trim()), rows };
 }
 
-const normalise = (h: string): string => h.toLocaleLowerCase().replace(/[_.:]/g, ' ').replace(/\s+/g, ' ').trim();
+const normalise = (h: string): string => foldText(h.replace(/[_.:*]/g, ' '));
 
 /** Maps each field to the first header that names it. */
 export function guessMapping(headers: readonly string[]): RosterMapping {
@@ -72,6 +115,26 @@ export function guessMapping(headers: readonly string[]): RosterMapping {
     }
   }
   return mapping;
+}
+
+/**
+ * A date of birth as rosters write it, as YYYY-MM-DD: "05/04/2010" and "5-4-2010" are day first, as in
+ * Vietnam and most of the world; anything else is left for the check to name.
+ */
+export function isoDate(text: string): string {
+  const dmy = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(text);
+  if (dmy) return `${dmy[3]}-${dmy[2]!.padStart(2, '0')}-${dmy[1]!.padStart(2, '0')}`;
+  const iso = /^(\d{4})[/.-](\d{1,2})[/.-](\d{1,2})$/.exec(text);
+  if (iso) return `${iso[1]}-${iso[2]!.padStart(2, '0')}-${iso[3]!.padStart(2, '0')}`;
+  return text;
+}
+
+/** The form's gender choices from what rosters write (Nam, Nữ, F, M …); other words are kept. */
+export function genderOf(text: string): string {
+  const word = foldText(text);
+  if (['nu', 'f', 'female', 'girl'].includes(word)) return 'Female';
+  if (['nam', 'm', 'male', 'boy'].includes(word)) return 'Male';
+  return text;
 }
 
 export interface PreviewRow {
@@ -96,11 +159,14 @@ export function previewRoster(
   today = new Date(),
 ): RosterPreview {
   const seen = new Map<string, number>();
+  const enrolled = new Set([...existingIds].map(idKey));
   const rows = parsed.rows.map((cells, i): PreviewRow => {
     const line = i + 2;
     const value = (f: TextField): string => {
       const at = mapping[f];
-      return at === undefined ? '' : (cells[at] ?? '').trim();
+      const raw = at === undefined ? '' : (cells[at] ?? '').trim();
+      if (f === 'dateOfBirth') return isoDate(raw);
+      return f === 'gender' ? genderOf(raw) : raw;
     };
     const student: StudentInput = {
       studentId: value('studentId'),
@@ -124,11 +190,11 @@ export function previewRoster(
       if (!(e instanceof ValidationError)) throw e;
       errors = { ...e.fields };
     }
-    if (student.studentId) {
-      if (existingIds.has(student.studentId)) errors.studentId = `Student ID ${student.studentId} is already enrolled.`;
-      else if (seen.has(student.studentId))
-        errors.studentId = `Student ID ${student.studentId} is also on line ${seen.get(student.studentId)}.`;
-      else seen.set(student.studentId, line);
+    const key = idKey(student.studentId);
+    if (student.studentId && !errors.studentId) {
+      if (enrolled.has(key)) errors.studentId = `Student ID ${student.studentId} is already enrolled.`;
+      else if (seen.has(key)) errors.studentId = `Student ID ${student.studentId} is also on line ${seen.get(key)}.`;
+      else seen.set(key, line);
     }
     return { line, student, errors };
   });
@@ -158,7 +224,7 @@ export async function importRoster(db: AttendanceDatabase, preview: RosterPrevie
     db.transaction('rw', db.students, async () => {
       const clash = await db.students
         .where('studentId')
-        .anyOf(students.map((s) => s.studentId))
+        .anyOfIgnoreCase(students.map((s) => s.studentId))
         .first();
       if (clash) {
         throw new ValidationError(

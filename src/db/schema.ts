@@ -6,6 +6,7 @@ import { Dexie, type EntityTable, type Table } from 'dexie';
 import type { FaceDetection } from '../core/types';
 import { scaledTemplate } from '../core/face-template';
 import { countByStudent, packsOf } from './packs';
+import { plainWrites } from './plain';
 
 export type PhotoSampleStatus = 'none' | 'some' | 'enough';
 
@@ -135,6 +136,8 @@ export class AttendanceDatabase extends Dexie {
 
   constructor(name = 'face-attendance') {
     super(name);
+    // Whatever the UI hands over (reactive proxies included) is stored as plain data.
+    this.use(plainWrites);
     this.version(1).stores({
       students: '++id, &studentId, name, className',
       faceSamples: '++id, studentId',

@@ -1,4 +1,5 @@
 /** The teacher's settings, one row a key in the settings table, with defaults for what was never set. */
+import { DEFAULT_LATE_AFTER_MINUTES, DEFAULT_LEFT_EARLY_MINUTES, DEFAULT_SAMPLE_TARGET } from '../core/defaults';
 import type { AttendanceDatabase } from './schema';
 import { guardWrite } from './storage';
 
@@ -40,12 +41,12 @@ export const DEFAULT_SETTINGS: AppSettings = {
   modelId: 'faceres+mobileface',
   cameraId: '',
   threshold: null,
-  sampleTarget: 20,
+  sampleTarget: DEFAULT_SAMPLE_TARGET,
   sound: false,
   teacherName: '',
-  lateAfterMinutes: 10,
+  lateAfterMinutes: DEFAULT_LATE_AFTER_MINUTES,
   smallestFace: 'middle',
-  leftEarlyMinutes: 15,
+  leftEarlyMinutes: DEFAULT_LEFT_EARLY_MINUTES,
   relayPublicKey: '',
   relayServiceId: '',
   relayTemplateId: '',

@@ -1,17 +1,31 @@
 /** Students: add, update, search, delete (with their face samples, and optionally everything else). */
 import { ValidationError } from '../core/errors';
+import { compareText, matchesQuery } from '../core/text';
 import type { AttendanceDatabase, Student } from './schema';
 import { refreshStudentSamples } from './samples';
 import { guardWrite } from './storage';
-import { validateStudent, type StudentInput } from './validation';
+import { idKey, validateStudent, type StudentInput } from './validation';
 
+/** Refuses an ID another student has, in any capitals ("sv001" is "SV001"). */
 async function checkUniqueId(db: AttendanceDatabase, studentId: string, exceptId?: number): Promise<void> {
-  const other = await db.students.where('studentId').equals(studentId).first();
-  if (other && other.id !== exceptId) {
-    throw new ValidationError(`Student ID ${studentId} is already used by ${other.name}.`, {
-      studentId: `Already used by ${other.name}.`,
+  const others = await db.students.where('studentId').equalsIgnoreCase(studentId).toArray();
+  const other = others.find((o) => o.id !== exceptId);
+  if (other) {
+    const as = other.studentId === studentId ? '' : ` as ${other.studentId}: IDs that differ only in capitals are one`;
+    throw new ValidationError(`Student ID ${studentId} is already used by ${other.name}${as}.`, {
+      studentId: `Already used by ${other.name}${as ? ` (${other.studentId})` : ''}.`,
     });
   }
+}
+
+/**
+ * Groups of students whose IDs differ only in capitals ("sv001" and "SV001"), which databases from before
+ * this rule may hold: the Students screen warns about them, so the teacher can rename or delete one.
+ */
+export function duplicateIds(students: readonly Pick<Student, 'studentId'>[]): string[][] {
+  const groups = new Map<string, string[]>();
+  for (const s of students) groups.set(idKey(s.studentId), [...(groups.get(idKey(s.studentId)) ?? []), s.studentId]);
+  return [...groups.values()].filter((g) => g.length > 1);
 }
 
 export async function addStudent(db: AttendanceDatabase, input: StudentInput, now = new Date()): Promise<Student> {
@@ -42,7 +56,8 @@ export async function updateStudent(
     db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
       const current = await db.students.where('studentId').equals(studentId).first();
       if (!current) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
-      await checkUniqueId(db, valid.studentId, current.id);
+      // An old database may hold "sv001" beside "SV001": editing either without changing its ID still works.
+      if (valid.studentId !== studentId) await checkUniqueId(db, valid.studentId, current.id);
       const updated: Student = { ...current, ...valid, updatedAt: now.toISOString() };
       await db.students.put(updated);
       if (valid.studentId !== studentId) {
@@ -88,10 +103,13 @@ export function getStudent(db: AttendanceDatabase, studentId: string): Promise<S
   return db.students.where('studentId').equals(studentId).first();
 }
 
-/** Students whose ID, name or class contains `query` (any case), sorted by name; all for an empty query. */
+/**
+ * Students whose ID, name or class contains `query` (any capitals, with or without diacritics), sorted by
+ * name in the interface language; all for an empty query.
+ */
 export async function findStudents(db: AttendanceDatabase, query = ''): Promise<Student[]> {
-  const q = query.trim().toLocaleLowerCase();
-  const all = await db.students.orderBy('name').toArray();
-  if (!q) return all;
-  return all.filter((s) => [s.studentId, s.name, s.className].some((f) => f.toLocaleLowerCase().includes(q)));
+  const all = await db.students.toArray();
+  return all
+    .filter((s) => matchesQuery(query, [s.studentId, s.name, s.className]))
+    .sort((a, b) => compareText(a.name, b.name) || compareText(a.studentId, b.studentId));
 }

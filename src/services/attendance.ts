@@ -6,9 +6,10 @@
  */
 import { attendanceOfSession, changeAttendance, createSession, getSession } from '../db/attendance';
 import type { AttendanceDatabase, AttendanceRecord, AttendanceStatus, Session, Student } from '../db/schema';
+import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 
-export const DEFAULT_LATE_AFTER_MINUTES = 10;
+export { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
 
 export interface NewSession {
   readonly course: string;

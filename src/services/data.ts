@@ -14,7 +14,7 @@ export function database(): AttendanceDatabase {
 
 export type { AttendanceRecord, FaceSample, Session, Student } from '../db/schema';
 export type { StudentInput } from '../db/validation';
-export { addStudent, deleteStudent, findStudents, updateStudent } from '../db/students';
+export { addStudent, deleteStudent, duplicateIds, findStudents, updateStudent } from '../db/students';
 export { addFaceSamples, deleteFaceSample, ENOUGH_SAMPLES, samplesOfStudent } from '../db/samples';
 export { allAttendance, endSession, eraseEverything, listSessions } from '../db/attendance';
 export { attendanceToCsv, sessionLabel } from '../db/csv';
@@ -30,4 +30,5 @@ export {
 } from '../db/roster';
 export { checkBackup, exportBackup, restoreBackup } from '../db/backup';
 export { requestPersistentStorage } from '../db/storage';
+export { watch } from '../db/watch';
 export { DEFAULT_SETTINGS, loadSettings, saveSettings, type AppSettings } from '../db/settings';

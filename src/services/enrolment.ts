@@ -33,8 +33,7 @@ export const DEFAULT_GATE: CaptureGate = {
   maxSimilarity: 0.985,
 };
 
-export const DEFAULT_SAMPLE_TARGET = 20;
-export const MAX_SAMPLE_TARGET = 100;
+export { DEFAULT_SAMPLE_TARGET, MAX_SAMPLE_TARGET } from '../core/defaults';
 
 const cosine = (a: Float32Array, b: Float32Array): number => {
   let s = 0;

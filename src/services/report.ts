@@ -9,7 +9,8 @@
  */
 import type { AttendanceRecord, Session, Student } from '../db/schema';
 import { sessionLabel } from '../db/csv';
-import { DEFAULT_LEFT_EARLY_MINUTES, leftEarly } from '../db/presence';
+import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
+import { leftEarly } from '../db/presence';
 
 export interface StudentRate {
   readonly studentId: string;

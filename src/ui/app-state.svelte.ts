@@ -12,6 +12,7 @@ import {
   loadSettings,
   requestPersistentStorage,
   saveSettings,
+  watch,
   type AppSettings,
   type Student,
 } from '../services/data';
@@ -61,7 +62,8 @@ export class AppState {
   readonly db = database();
   screen = $state<Screen>(screenFromHash(location.hash));
   settings = $state<AppSettings>(DEFAULT_SETTINGS);
-  students = $state<Student[]>([]);
+  /** Every student, sorted by name; follows the database (also other tabs' changes). Raw: replaced whole. */
+  students = $state.raw<Student[]>([]);
   /** Samples per student ID, as kept on the students. */
   readonly counts = $derived(new SvelteMap(this.students.map((s) => [s.studentId, s.photoCount ?? 0] as const)));
   /** The student chosen for "Take photos". */
@@ -86,10 +88,24 @@ export class AppState {
   private engineKey = '';
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
+  private stopWatching: (() => void) | null = null;
+
   async init(): Promise<void> {
     this.settings = await loadSettings(this.db);
     this.customModels = await importedCustomModels().catch(() => []);
-    await this.refreshStudents();
+    await new Promise<void>((first) => {
+      this.stopWatching = watch(
+        () => findStudents(this.db),
+        (students) => {
+          this.students = students;
+          first();
+        },
+        (e) => {
+          this.say(messageOf(e), 'bad');
+          first();
+        },
+      );
+    });
     this.ready = true;
     void requestPersistentStorage();
   }
@@ -97,10 +113,6 @@ export class AppState {
   go(screen: Screen): void {
     this.screen = screen;
     if (screenFromHash(location.hash) !== screen) history.replaceState(null, '', `#/${screen}`);
-  }
-
-  async refreshStudents(): Promise<void> {
-    this.students = await findStudents(this.db);
   }
 
   async updateSettings(change: Partial<AppSettings>): Promise<void> {
