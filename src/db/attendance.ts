@@ -41,6 +41,57 @@ export async function listSessions(db: AttendanceDatabase): Promise<Session[]> {
   return (await db.sessions.toArray()).sort((a, b) => b.start.localeCompare(a.start));
 }
 
+/** Writes a session's changed fields. */
+export async function saveSession(db: AttendanceDatabase, session: Session): Promise<void> {
+  await guardWrite('the session', () => db.sessions.put(session));
+}
+
+/**
+ * Ends a session at `end` and adds `absent` (records of the students expected) for each student who has no
+ * record in it yet, in one transaction. Returns how many were added.
+ */
+export async function closeSessionRecords(
+  db: AttendanceDatabase,
+  sessionId: number,
+  end: string,
+  absent: readonly AttendanceRecord[],
+): Promise<number> {
+  return guardWrite('the session', () =>
+    db.transaction('rw', db.sessions, db.attendance, async () => {
+      await db.sessions.update(sessionId, { end });
+      const have = new Set((await attendanceOfSession(db, sessionId)).map((r) => r.studentId));
+      const missing = absent.filter((r) => !have.has(r.studentId));
+      await db.attendance.bulkAdd(missing.map((r) => ({ ...r })));
+      return missing.length;
+    }),
+  );
+}
+
+/**
+ * Deletes a session. Its records go with it, or, with `keepRecords`, stay with a copy of the session they
+ * were taken in (course, class, date, start, end), so exports still say which lesson they belong to.
+ */
+export async function deleteSession(
+  db: AttendanceDatabase,
+  sessionId: number,
+  options: { readonly keepRecords: boolean },
+): Promise<number> {
+  return guardWrite('the session', () =>
+    db.transaction('rw', db.sessions, db.attendance, async () => {
+      const session = await db.sessions.get(sessionId);
+      if (!session) return 0;
+      const records = db.attendance.where('sessionId').equals(sessionId);
+      const n = await records.count();
+      if (options.keepRecords) {
+        const { course, className, date, start, end } = session;
+        await records.modify({ sessionCopy: { course, className, date, start, end } });
+      } else await records.delete();
+      await db.sessions.delete(sessionId);
+      return n;
+    }),
+  );
+}
+
 /** Ends a session (its time of ending is kept). */
 export async function endSession(db: AttendanceDatabase, id: number, at = new Date()): Promise<void> {
   await guardWrite('the session', () => db.sessions.update(id, { end: at.toISOString() }));

@@ -1,10 +1,13 @@
 /**
  * attendance.csv: the original's columns (Student ID, Name, Class, Faculty, Date, Time) plus Status, Session,
- * Confidence, the time the student was last seen, and whether they left early (see `presence.ts`). UTF-8 with a byte-order mark so that Excel shows names with diacritics correctly, and
- * cells that a spreadsheet would run as a formula neutralised.
+ * Confidence, the time the student was last seen, whether they left early (see `presence.ts`) and the
+ * teacher's note. Every student a closed session expected has a row: present, late, excused or absent.
+ * UTF-8 with a byte-order mark so that Excel shows names with diacritics correctly, and cells that a
+ * spreadsheet would run as a formula neutralised.
  */
 import Papa from 'papaparse';
 import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
+import { compareText } from '../core/text';
 import { leftEarly } from './presence';
 import type { AttendanceDatabase, AttendanceRecord, Session } from './schema';
 
@@ -20,6 +23,7 @@ export const ATTENDANCE_COLUMNS = [
   'Confidence',
   'Last seen',
   'Left early',
+  'Note',
 ] as const;
 
 const BOM = '\uFEFF';
@@ -52,7 +56,7 @@ function dateAndTime(iso: string | null, timeZone?: string): [string, string] {
   return [date, time];
 }
 
-export function sessionLabel(s: Session, timeZone?: string): string {
+export function sessionLabel(s: Pick<Session, 'course' | 'className' | 'start'>, timeZone?: string): string {
   const [date, time] = dateAndTime(s.start, timeZone);
   return [s.course, s.className, date, time.slice(0, 5)].filter(Boolean).join(' ');
 }
@@ -64,8 +68,13 @@ export function attendanceToCsv(
   options: CsvOptions = {},
 ): string {
   const data = records.map((r) => {
-    const session = sessions.get(r.sessionId);
-    const [date, time] = dateAndTime(r.firstSeen ?? r.changedAt ?? session?.start ?? null, options.timeZone);
+    const session = sessions.get(r.sessionId) ?? r.sessionCopy;
+    const there = r.status === 'present' || r.status === 'late';
+    // Present or late: when the student came (seen, or marked by hand). Absent or excused: the lesson's
+    // date and no time, as nobody arrived.
+    const [date, time] = there
+      ? dateAndTime(r.firstSeen ?? r.changedAt ?? session?.start ?? null, options.timeZone)
+      : [dateAndTime(session?.start ?? r.changedAt, options.timeZone)[0], ''];
     return [
       r.snapshot.studentId,
       r.snapshot.name,
@@ -75,18 +84,49 @@ export function attendanceToCsv(
       time,
       r.status,
       session ? sessionLabel(session, options.timeZone) : `session ${r.sessionId}`,
-      r.bestScore === null ? '' : `${Math.round(r.bestScore * 100)}%`,
-      r.lastSeen ? dateAndTime(r.lastSeen, options.timeZone)[1] : '',
-      leftEarly(r, session, options.leftEarlyMinutes ?? DEFAULT_LEFT_EARLY_MINUTES) ? 'yes' : '',
+      r.bestScore === null || !there ? '' : `${Math.round(r.bestScore * 100)}%`,
+      r.lastSeen && there ? dateAndTime(r.lastSeen, options.timeZone)[1] : '',
+      leftEarly(r, sessions.get(r.sessionId), options.leftEarlyMinutes ?? DEFAULT_LEFT_EARLY_MINUTES) ? 'yes' : '',
+      r.note ?? '',
     ].map(neutraliseCell);
   });
   return BOM + Papa.unparse({ fields: [...ATTENDANCE_COLUMNS], data }, { newline: '\r\n', quotes: false });
 }
 
+const STATUS_ORDER: Readonly<Record<AttendanceRecord['status'], number>> = {
+  present: 0,
+  late: 0,
+  excused: 1,
+  absent: 2,
+};
+
+/**
+ * Records in the order of the file and of Records: by session (the latest first with `latestFirst`), then
+ * those who came in the order they came, then the excused and the absent by name.
+ */
+export function sortRecords(
+  records: readonly AttendanceRecord[],
+  sessions: ReadonlyMap<number, Session>,
+  latestFirst = false,
+): AttendanceRecord[] {
+  const start = (r: AttendanceRecord): string => sessions.get(r.sessionId)?.start ?? r.sessionCopy?.start ?? '';
+  return [...records].sort(
+    (a, b) =>
+      (latestFirst ? start(b).localeCompare(start(a)) : start(a).localeCompare(start(b))) ||
+      a.sessionId - b.sessionId ||
+      STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
+      (a.firstSeen ?? a.changedAt ?? '').localeCompare(b.firstSeen ?? b.changedAt ?? '') ||
+      compareText(a.snapshot.name, b.snapshot.name),
+  );
+}
+
 export type CsvSelection =
   { readonly sessionId: number } | { readonly from: string; readonly to: string } | Record<string, never>;
 
-/** Exports one session, the sessions of a date range (YYYY-MM-DD, inclusive), or everything. */
+/**
+ * Exports one session, the sessions of a date range (YYYY-MM-DD, inclusive), or everything; records kept
+ * from a deleted session count by the copy of it they carry.
+ */
 export async function exportAttendanceCsv(
   db: AttendanceDatabase,
   selection: CsvSelection = {},
@@ -103,11 +143,11 @@ export async function exportAttendanceCsv(
     .where('sessionId')
     .anyOf([...byId.keys()])
     .toArray();
-  records.sort(
-    (a, b) =>
-      byId.get(a.sessionId)!.start.localeCompare(byId.get(b.sessionId)!.start) ||
-      (a.firstSeen ?? '').localeCompare(b.firstSeen ?? '') ||
-      a.snapshot.name.localeCompare(b.snapshot.name),
-  );
-  return attendanceToCsv(records, byId, options);
+  if (!('sessionId' in selection)) {
+    const kept = await db.attendance.filter((r) => !!r.sessionCopy).toArray();
+    const inRange = (r: AttendanceRecord): boolean =>
+      !('from' in selection) || (r.sessionCopy!.date >= selection.from && r.sessionCopy!.date <= selection.to);
+    records.push(...kept.filter((r) => !byId.has(r.sessionId) && inRange(r)));
+  }
+  return attendanceToCsv(sortRecords(records, byId), byId, options);
 }

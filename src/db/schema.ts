@@ -118,6 +118,13 @@ export interface AttendanceRecord {
   changedAt: string | null;
   /** The student as they were when marked, so the record outlives edits and deletion. */
   snapshot: { readonly studentId: string; readonly name: string; readonly className: string; readonly faculty: string };
+  /** The teacher's note (why a student is excused, what was corrected); absent where none. */
+  note?: string;
+  /**
+   * The session as it was, kept when the teacher deleted the session but chose to keep its records (the
+   * record then names a session that is gone).
+   */
+  sessionCopy?: Pick<Session, 'course' | 'className' | 'date' | 'start' | 'end'>;
 }
 
 export interface Setting {

@@ -16,8 +16,10 @@ export interface AppSettings {
   readonly sampleTarget: number;
   /** A short tone when someone is marked. */
   readonly sound: boolean;
-  /** Who marks by hand (kept with manual changes). */
+  /** Who marks by hand (kept with manual changes); also on printed reports and in e-mails. */
   readonly teacherName: string;
+  /** The school's name, on printed reports and in e-mails. */
+  readonly schoolName: string;
   /** Default "late after" minutes of new sessions. */
   readonly lateAfterMinutes: number;
   /**
@@ -44,6 +46,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   sampleTarget: DEFAULT_SAMPLE_TARGET,
   sound: false,
   teacherName: '',
+  schoolName: '',
   lateAfterMinutes: DEFAULT_LATE_AFTER_MINUTES,
   smallestFace: 'middle',
   leftEarlyMinutes: DEFAULT_LEFT_EARLY_MINUTES,

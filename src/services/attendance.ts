@@ -4,7 +4,14 @@
  * score. Teachers can mark, unmark and excuse by hand; who and when is kept, and the camera does not
  * overrule them.
  */
-import { attendanceOfSession, changeAttendance, createSession, getSession } from '../db/attendance';
+import {
+  attendanceOfSession,
+  changeAttendance,
+  closeSessionRecords,
+  createSession,
+  getSession,
+  saveSession,
+} from '../db/attendance';
 import type { AttendanceDatabase, AttendanceRecord, AttendanceStatus, Session, Student } from '../db/schema';
 import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
 import { ValidationError } from '../core/errors';
@@ -34,7 +41,9 @@ export function startSession(db: AttendanceDatabase, s: NewSession): Promise<Ses
   });
 }
 
-function snapshotOf(student: Student): AttendanceRecord['snapshot'] {
+function snapshotOf(
+  student: Pick<Student, 'studentId' | 'name' | 'className' | 'faculty'>,
+): AttendanceRecord['snapshot'] {
   return { studentId: student.studentId, name: student.name, className: student.className, faculty: student.faculty };
 }
 
@@ -87,8 +96,11 @@ async function markSeen(
 ): Promise<Sighting> {
   const session = await requireSession(db, sessionId);
   let isNew = false;
-  const record = await changeAttendance(db, sessionId, student.studentId, (existing) => {
+  const record = await changeAttendance(db, sessionId, student.studentId, (found) => {
+    let existing = found;
     const when = at.toISOString();
+    // Recorded absent when an earlier sitting of the session closed, and here now: an arrival after all.
+    if (existing?.status === 'absent' && existing.how === 'automatic') existing = undefined;
     if (existing) {
       // Seen again, or marked by hand before (the teacher's word stands): only the sightings change.
       return {
@@ -125,30 +137,118 @@ export function isDecided(record: AttendanceRecord | undefined): boolean {
   return !!record && (record.status === 'present' || record.status === 'late' || record.how !== 'automatic');
 }
 
-/** Sets a student's status by hand ('absent' unmarks them), recording who did it and when. */
-export async function markByHand(
-  db: AttendanceDatabase,
+/**
+ * A record set by hand, from the one there was. Present or late keeps the camera's sightings; absent
+ * (an Unmark) or excused drops them, so that the file does not show the time and confidence of a sighting
+ * the teacher overruled as if it stood.
+ */
+export function handRecord(
+  existing: AttendanceRecord | undefined,
   sessionId: number,
-  student: Student,
+  student: Pick<Student, 'studentId' | 'name' | 'className' | 'faculty'>,
   status: AttendanceStatus,
   by: string,
-  at = new Date(),
-): Promise<AttendanceRecord> {
-  await requireSession(db, sessionId);
-  if (!by.trim()) throw new ValidationError('Say who is changing the record.', { by: 'Required.' });
-  const record = await changeAttendance(db, sessionId, student.studentId, (existing) => ({
+  at: Date,
+  note?: string,
+): AttendanceRecord {
+  const seen = status === 'present' || status === 'late';
+  const record: AttendanceRecord = {
     sessionId,
     studentId: student.studentId,
-    firstSeen: existing?.firstSeen ?? null,
-    lastSeen: existing?.lastSeen ?? null,
-    bestScore: existing?.bestScore ?? null,
+    firstSeen: seen ? (existing?.firstSeen ?? null) : null,
+    lastSeen: seen ? (existing?.lastSeen ?? null) : null,
+    bestScore: seen ? (existing?.bestScore ?? null) : null,
     snapshot: existing?.snapshot ?? snapshotOf(student),
     status,
     how: 'manual',
     changedBy: by.trim(),
     changedAt: at.toISOString(),
-  }));
+  };
+  const kept = note === undefined ? existing?.note : note.trim();
+  if (kept) record.note = kept;
+  if (existing?.sessionCopy) record.sessionCopy = existing.sessionCopy;
+  return record;
+}
+
+/**
+ * Sets a student's status by hand ('absent' unmarks them, 'excused' with a note), recording who did it and
+ * when. `note` replaces the record's note; undefined keeps it.
+ */
+export async function markByHand(
+  db: AttendanceDatabase,
+  sessionId: number,
+  student: Pick<Student, 'studentId' | 'name' | 'className' | 'faculty'>,
+  status: AttendanceStatus,
+  by: string,
+  at = new Date(),
+  note?: string,
+): Promise<AttendanceRecord> {
+  await requireSession(db, sessionId);
+  if (!by.trim()) throw new ValidationError('Say who is changing the record.', { by: 'Required.' });
+  const record = await changeAttendance(db, sessionId, student.studentId, (existing) =>
+    handRecord(existing, sessionId, student, status, by, at, note),
+  );
   return record!;
+}
+
+/**
+ * Closes a session (Stop, or the end of the lesson): its end is kept, and every expected student with no
+ * record yet is recorded absent, so that the file and Records list the whole class. The camera can still
+ * mark them if the session is taken up again. Returns how many were recorded absent.
+ */
+export async function closeSession(
+  db: AttendanceDatabase,
+  sessionId: number,
+  expected: readonly Student[],
+  at = new Date(),
+): Promise<number> {
+  await requireSession(db, sessionId);
+  return closeSessionRecords(
+    db,
+    sessionId,
+    at.toISOString(),
+    expected.map((student): AttendanceRecord => ({
+      sessionId,
+      studentId: student.studentId,
+      status: 'absent',
+      firstSeen: null,
+      lastSeen: null,
+      bestScore: null,
+      how: 'automatic',
+      changedBy: null,
+      changedAt: null,
+      snapshot: snapshotOf(student),
+    })),
+  );
+}
+
+export interface SessionChange {
+  readonly course?: string;
+  readonly className?: string;
+  /** A new start (the date follows it). */
+  readonly start?: Date;
+  readonly lateAfterMinutes?: number;
+}
+
+/** Renames or edits a session: course, class, start and "late after". */
+export async function editSession(db: AttendanceDatabase, sessionId: number, change: SessionChange): Promise<Session> {
+  const session = await requireSession(db, sessionId);
+  const fields: Record<string, string> = {};
+  if (change.lateAfterMinutes !== undefined && !(change.lateAfterMinutes >= 0))
+    fields.lateAfterMinutes = '"Late after" must be 0 minutes or more.';
+  if (change.start && Number.isNaN(change.start.getTime())) fields.start = 'The start is not a real date and time.';
+  if (change.course !== undefined && !change.course.trim()) fields.course = 'Give the session a course name.';
+  if (Object.keys(fields).length)
+    throw new ValidationError(`Please correct: ${Object.values(fields).join(' ')}`, fields);
+  const next: Session = {
+    ...session,
+    ...(change.course !== undefined ? { course: change.course.trim() } : {}),
+    ...(change.className !== undefined ? { className: change.className.trim() } : {}),
+    ...(change.lateAfterMinutes !== undefined ? { lateAfterMinutes: change.lateAfterMinutes } : {}),
+    ...(change.start ? { start: change.start.toISOString(), date: change.start.toISOString().slice(0, 10) } : {}),
+  };
+  await saveSession(db, next);
+  return next;
 }
 
 export function sessionAttendance(db: AttendanceDatabase, sessionId: number): Promise<AttendanceRecord[]> {

@@ -16,8 +16,8 @@ export type { AttendanceRecord, FaceSample, Session, Student } from '../db/schem
 export type { StudentInput } from '../db/validation';
 export { addStudent, deleteStudent, duplicateIds, findStudents, updateStudent } from '../db/students';
 export { addFaceSamples, deleteFaceSample, ENOUGH_SAMPLES, samplesOfStudent } from '../db/samples';
-export { allAttendance, endSession, eraseEverything, listSessions } from '../db/attendance';
-export { attendanceToCsv, sessionLabel } from '../db/csv';
+export { allAttendance, deleteSession, endSession, eraseEverything, listSessions } from '../db/attendance';
+export { attendanceToCsv, sessionLabel, sortRecords } from '../db/csv';
 export { leftEarly } from '../db/presence';
 export {
   guessMapping,

@@ -50,7 +50,8 @@ function relayError(error: unknown): RelayError {
       return new RelayError(
         `The relay could not be reached or failed${detail}. Nothing was sent; try again in a minute.`,
       );
-    if (error.status === 401 || error.status === 403)
+    // EmailJS answers a wrong public key with 400 "The Public Key is invalid" (401/403 on some paths).
+    if (error.status === 401 || error.status === 403 || /public key|user id/i.test(error.text ?? ''))
       return new RelayError(
         `EmailJS refused the public key${detail}. Check it in Settings (EmailJS dashboard, Account), and that this site's address is allowed there.`,
       );
@@ -69,8 +70,11 @@ function relayError(error: unknown): RelayError {
   );
 }
 
-/** Sends `report` with its CSV attached; throws `RelayError` saying what to do. */
-export async function sendReport(settings: RelaySettings, report: Report): Promise<void> {
+/**
+ * Sends `report` with its CSV attached to exactly the recipients in `settings` (checked before any request);
+ * returns them. Throws `RelayError` saying what to do.
+ */
+export async function sendReport(settings: RelaySettings, report: Report): Promise<string[]> {
   const to = parseRecipients(settings.recipients);
   if (!settings.relayPublicKey || !settings.relayServiceId || !settings.relayTemplateId) {
     throw new RelayError('E-mail is not set up: enter the EmailJS public key, service ID and template ID in Settings.');
@@ -102,6 +106,7 @@ export async function sendReport(settings: RelaySettings, report: Report): Promi
   } catch (error) {
     throw relayError(error);
   }
+  return to;
 }
 
 /** A mailto: link with the summary; the teacher attaches the downloaded file by hand. */

@@ -1,11 +1,21 @@
 /**
  * The live attendance use case, between the face engine's frames and the database: who is expected, who is
  * marked, sightings written (a new arrival at once, a student seen again at most every `writeEveryMs`), the
- * teacher's confirmations, and the engine told who is marked so it never suggests them. No DOM: the screen
- * draws what `handle` returns; the tests drive it with plain frames.
+ * teacher's confirmations and marks by hand, and the engine told who is marked so it never suggests them.
+ * A mark by hand shows at once (the list changes before it is written; the write follows in order with the
+ * frames' writes), so a click never waits for the frame the engine is working on. No DOM: the screen draws
+ * what `handle` returns; the tests drive it with plain frames.
  */
-import type { AttendanceDatabase, AttendanceRecord, Session, Student } from '../db/schema';
-import { confirmSighting, isDecided, recordSighting, sessionAttendance } from './attendance';
+import type { AttendanceDatabase, AttendanceRecord, AttendanceStatus, Session, Student } from '../db/schema';
+import {
+  closeSession,
+  confirmSighting,
+  handRecord,
+  isDecided,
+  markByHand,
+  recordSighting,
+  sessionAttendance,
+} from './attendance';
 import type { LiveFrame } from './engine-core';
 
 /** The students a session expects: its class, or everyone where the class has nobody enrolled. */
@@ -32,30 +42,92 @@ export interface MarkedSink {
   setMarked(studentIds: readonly string[]): Promise<void>;
 }
 
+/** Tells nobody: a session taken by hand, without the camera. */
+const NO_ENGINE: MarkedSink = { setMarked: () => Promise.resolve() };
+
 export class LiveAttendance {
   private records: AttendanceRecord[] = [];
   private readonly lastWritten = new Map<string, number>();
   private readonly byId: Map<string, Student>;
+  /** Marks by hand shown but not yet written, by student: they win over what a read finds meanwhile. */
+  private readonly pending = new Map<string, AttendanceRecord>();
+  /** Every write, one after the other in the order asked (a frame's sightings, a click's mark). */
+  private queue: Promise<unknown> = Promise.resolve();
+  /** Who is told which students are marked: the face engine while the camera runs. */
+  engine: MarkedSink;
 
   constructor(
     private readonly db: AttendanceDatabase,
     readonly session: Session,
     students: readonly Student[],
-    private readonly engine: MarkedSink,
+    engine: MarkedSink | null,
     private readonly options: { readonly writeEveryMs?: number; readonly now?: () => number } = {},
   ) {
     this.byId = new Map(students.map((s) => [s.studentId, s]));
+    this.engine = engine ?? NO_ENGINE;
   }
 
   get attendance(): readonly AttendanceRecord[] {
     return this.records;
   }
 
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const done = this.queue.then(work);
+    this.queue = done.catch(() => undefined);
+    return done;
+  }
+
+  private withPending(records: readonly AttendanceRecord[]): AttendanceRecord[] {
+    const out = records.filter((r) => !this.pending.has(r.studentId));
+    return [...out, ...this.pending.values()];
+  }
+
   /** Reads the session's records and tells the engine who is marked. */
   async load(): Promise<readonly AttendanceRecord[]> {
-    this.records = await sessionAttendance(this.db, this.session.id!);
+    this.records = this.withPending(await sessionAttendance(this.db, this.session.id!));
     await this.engine.setMarked(this.marked());
     return this.records;
+  }
+
+  /**
+   * Sets a student's status by hand: `attendance` changes at once (the screen redraws from it), the engine
+   * is told without waiting for it, and the write follows in turn; `written` settles when it is stored (it
+   * rejects, and the list goes back, where the write fails).
+   */
+  mark(
+    studentId: string,
+    status: AttendanceStatus,
+    by: string,
+    note?: string,
+  ): { readonly attendance: readonly AttendanceRecord[]; readonly written: Promise<void> } {
+    const student = this.byId.get(studentId);
+    if (!student) return { attendance: this.records, written: Promise.resolve() };
+    const at = new Date((this.options.now ?? Date.now)());
+    const existing = this.records.find((r) => r.studentId === studentId);
+    const shown = handRecord(existing, this.session.id!, student, status, by, at, note);
+    if (existing?.id !== undefined) shown.id = existing.id;
+    this.pending.set(studentId, shown);
+    this.records = this.withPending(this.records);
+    void this.engine.setMarked(this.marked()).catch(() => undefined);
+    const written = this.inTurn(async () => {
+      try {
+        await markByHand(this.db, this.session.id!, student, status, by, at, note);
+      } finally {
+        if (this.pending.get(studentId) === shown) this.pending.delete(studentId);
+      }
+      await this.load();
+    });
+    written.catch(() => this.inTurn(() => this.load()).catch(() => undefined));
+    return { attendance: this.records, written };
+  }
+
+  /** Ends the session, recording every expected student not seen as absent; returns how many. */
+  close(expected: readonly Student[], at = new Date()): Promise<number> {
+    return this.inTurn(async () => {
+      const n = await closeSession(this.db, this.session.id!, expected, at);
+      this.records = this.withPending(await sessionAttendance(this.db, this.session.id!));
+      return n;
+    });
   }
 
   /** The students already decided (marked by the camera, by hand, or confirmed). */
@@ -64,7 +136,11 @@ export class LiveAttendance {
   }
 
   /** Writes the sightings of a frame's recognised students. */
-  async handle(frame: LiveFrame): Promise<HandledFrame> {
+  handle(frame: LiveFrame): Promise<HandledFrame> {
+    return this.inTurn(() => this.handleNow(frame));
+  }
+
+  private async handleNow(frame: LiveFrame): Promise<HandledFrame> {
     const now = (this.options.now ?? Date.now)();
     const every = this.options.writeEveryMs ?? 10_000;
     const fresh = new Set(frame.newlyRecognised.map((r) => r.studentId));
@@ -91,11 +167,13 @@ export class LiveAttendance {
   }
 
   /** The teacher confirms a suggestion. */
-  async confirm(studentId: string, probability: number, by: string): Promise<Arrival | null> {
+  confirm(studentId: string, probability: number, by: string): Promise<Arrival | null> {
     const student = this.byId.get(studentId);
-    if (!student) return null;
-    const { record } = await confirmSighting(this.db, this.session.id!, student, probability, by);
-    await this.load();
-    return { student, record };
+    if (!student) return Promise.resolve(null);
+    return this.inTurn(async () => {
+      const { record } = await confirmSighting(this.db, this.session.id!, student, probability, by);
+      await this.load();
+      return { student, record };
+    });
   }
 }

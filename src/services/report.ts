@@ -8,8 +8,10 @@
  * a student was expected at, less the excused ones.
  */
 import type { AttendanceRecord, Session, Student } from '../db/schema';
-import { sessionLabel } from '../db/csv';
+import { neutraliseCell, sessionLabel } from '../db/csv';
+import Papa from 'papaparse';
 import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
+import { compareText, countOf } from '../core/text';
 import { leftEarly } from '../db/presence';
 
 export interface StudentRate {
@@ -28,7 +30,13 @@ export interface StudentRate {
 export interface SessionRate {
   readonly sessionId: number;
   readonly label: string;
+  readonly course: string;
+  readonly className: string;
   readonly date: string;
+  /** ISO start of the lesson. */
+  readonly start: string;
+  /** Who was expected and not there (excused not counted), by name. */
+  readonly absentees: readonly Who[];
   readonly expected: number;
   readonly present: number;
   readonly late: number;
@@ -48,7 +56,7 @@ export interface AttendanceReport {
   readonly leftEarly: number;
 }
 
-type Who = { studentId: string; name: string; className: string };
+export type Who = { readonly studentId: string; readonly name: string; readonly className: string };
 
 export function buildReport(
   sessions: readonly Session[],
@@ -79,9 +87,11 @@ export function buildReport(
     for (const r of recs) expected.set(r.studentId, { ...r.snapshot });
     const status = new Map(recs.map((r) => [r.studentId, r.status]));
     const c = { present: 0, late: 0, absent: 0, excused: 0 };
+    const absentees: Who[] = [];
     for (const [id, who] of expected) {
       const st = status.get(id) ?? 'absent';
       c[st]++;
+      if (st === 'absent') absentees.push({ studentId: who.studentId, name: who.name, className: who.className });
       const p = person(who);
       p.counts.expected++;
       p.counts[st]++;
@@ -90,7 +100,11 @@ export function buildReport(
     return {
       sessionId: s.id!,
       label: sessionLabel(s),
+      course: s.course,
+      className: s.className,
       date: s.date,
+      start: s.start,
+      absentees: absentees.sort((a, b) => compareText(a.name, b.name)),
       expected: expected.size,
       ...c,
       rate: counted > 0 ? (c.present + c.late) / counted : NaN,
@@ -101,7 +115,7 @@ export function buildReport(
       const counted = counts.expected - counts.excused;
       return { ...who, ...counts, rate: counted > 0 ? (counts.present + counts.late) / counted : NaN };
     })
-    .sort((a, b) => a.name.localeCompare(b.name));
+    .sort((a, b) => compareText(a.name, b.name));
   const sum = (k: 'present' | 'late' | 'absent' | 'excused' | 'expected'): number =>
     sessionRates.reduce((n, s) => n + s[k], 0);
   const counted = sum('expected') - sum('excused');
@@ -117,13 +131,82 @@ export function buildReport(
 
 const pct = (x: number): string => (Number.isNaN(x) ? '–' : `${Math.round(x * 100)}%`);
 
-/** One paragraph for an e-mail body or a share sheet. */
+/** The report's figures in one line: sessions, students, rate, late, absent (and left early). */
 export function reportSummary(report: AttendanceReport, title: string): string {
-  const n = report.sessions.length;
   return (
-    `${title}: ${n} session${n === 1 ? '' : 's'}, ${report.students.length} students, attendance ${pct(report.rate)}, ` +
-    `${report.late} late, ${report.absent} absent${report.leftEarly ? `, ${report.leftEarly} left early` : ''}. Sent from Face Attendance.`
+    `${title}: ${countOf(report.sessions.length, 'session')}, ${countOf(report.students.length, 'student')}, ` +
+    `attendance ${pct(report.rate)}, ${report.late} late, ${report.absent} absent` +
+    `${report.leftEarly ? `, ${report.leftEarly} left early` : ''}.`
   );
+}
+
+/** What the sessions of a report cover, in words: "2026-09-01" or "2026-09-01 to 2026-09-03". */
+export function reportPeriod(report: AttendanceReport): string {
+  const dates = report.sessions.map((s) => s.date).sort();
+  if (dates.length === 0) return '';
+  return dates[0] === dates.at(-1) ? dates[0]! : `${dates[0]} to ${dates.at(-1)}`;
+}
+
+const listOf = (values: readonly string[], none: string): string =>
+  [...new Set(values.filter(Boolean))].join(', ') || none;
+
+/**
+ * The e-mail of a report: the subject, and a body that says which class, course and dates, how many were
+ * present, late and absent, and who was absent at which lesson.
+ */
+export function reportMail(
+  report: AttendanceReport,
+  from: { readonly school?: string; readonly teacher?: string } = {},
+): { readonly subject: string; readonly summary: string } {
+  const classes = listOf(
+    report.sessions.map((s) => s.className),
+    'all classes',
+  );
+  const courses = listOf(
+    report.sessions.map((s) => s.course),
+    'all courses',
+  );
+  const period = reportPeriod(report);
+  const present = report.sessions.reduce((n, s) => n + s.present, 0);
+  const excused = report.sessions.reduce((n, s) => n + s.excused, 0);
+  const absentLines = report.sessions.flatMap((s) =>
+    s.absentees.length ? [`- ${s.label}: ${s.absentees.map((a) => `${a.name} (${a.studentId})`).join(', ')}`] : [],
+  );
+  const lines = [
+    `Class: ${classes}. Course: ${courses}. Date${report.sessions.length > 1 ? 's' : ''}: ${period} (${countOf(report.sessions.length, 'session')}).`,
+    `Present: ${present}, late: ${report.late}, absent: ${report.absent}${excused ? `, excused: ${excused}` : ''}; attendance ${pct(report.rate)}${report.leftEarly ? `; ${report.leftEarly} left early` : ''}.`,
+    absentLines.length ? `Absent:\n${absentLines.join('\n')}` : 'Nobody was absent.',
+    [
+      from.teacher && `Teacher: ${from.teacher}.`,
+      from.school && `School: ${from.school}.`,
+      'Sent from Face Attendance.',
+    ]
+      .filter(Boolean)
+      .join(' '),
+  ];
+  return { subject: `Attendance: ${classes}, ${courses}, ${period}`, summary: lines.join('\n\n') };
+}
+
+export const REPORT_COLUMNS = [
+  'Student ID',
+  'Name',
+  'Class',
+  'Sessions',
+  'Present',
+  'Late',
+  'Absent',
+  'Excused',
+  'Attendance',
+] as const;
+
+/** The report's table as CSV (BOM first, formulas neutralised): one row a student, as the screen shows it. */
+export function reportToCsv(report: AttendanceReport): string {
+  const data = report.students.map((s) =>
+    [s.studentId, s.name, s.className, s.expected, s.present, s.late, s.absent, s.excused, pct(s.rate)].map((v) =>
+      neutraliseCell(String(v)),
+    ),
+  );
+  return '\uFEFF' + Papa.unparse({ fields: [...REPORT_COLUMNS], data }, { newline: '\r\n', quotes: false });
 }
 
 export { pct as percent };

@@ -111,6 +111,8 @@ export class AppState {
   }
 
   go(screen: Screen): void {
+    // A message belongs to the screen whose action made it.
+    if (screen !== this.screen) this.toast = null;
     this.screen = screen;
     if (screenFromHash(location.hash) !== screen) history.replaceState(null, '', `#/${screen}`);
   }

@@ -62,6 +62,7 @@ describe('attendance.csv', () => {
         '97%',
         '08:20:00',
         '',
+        '',
       ],
       [
         'S002',
@@ -75,6 +76,7 @@ describe('attendance.csv', () => {
         '80%',
         '08:15:00',
         'yes',
+        '',
       ],
       [
         'S001',
@@ -82,9 +84,11 @@ describe('attendance.csv', () => {
         '10A',
         'Science',
         '2026-12-01',
-        '07:55:00',
+        // Excused: the lesson's date, and no time, as nobody arrived.
+        '',
         'excused',
         'Biology 10A 2026-12-01 08:00',
+        '',
         '',
         '',
         '',

@@ -1,4 +1,7 @@
-/** The live use case on a real (fake-indexeddb) database with plain frames: arrivals, write throttle, marks. */
+/**
+ * The live use case on a real (fake-indexeddb) database with plain frames: arrivals, write throttle, marks
+ * by hand that show at once while a frame is still being written, and closing the session.
+ */
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import type { Prediction } from '../../src/classifier';
@@ -83,5 +86,68 @@ describe('LiveAttendance', () => {
     expect(confirmed?.record).toMatchObject({ studentId: 'S2', how: 'confirmed', changedBy: 'Ms Hoa' });
     expect(told.at(-1)?.sort()).toEqual(['S1', 'S2']);
     expect(live.marked().sort()).toEqual(['S1', 'S2']);
+  });
+
+  it('a mark by hand shows at once, even while a frame is written and the engine is busy, then is stored', async () => {
+    const a = await addStudent(t.db, studentForm('S1', 'Ana Nguyen'));
+    const b = await addStudent(t.db, studentForm('S2', 'Bao Tran'));
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start: new Date() });
+    // An engine that answers only when released, as the worker does while it works on a frame.
+    const waiting: (() => void)[] = [];
+    const engine = { setMarked: () => new Promise<void>((done) => waiting.push(done)) };
+    const live = new LiveAttendance(t.db, session, [a, b], engine);
+    const release = setInterval(() => waiting.splice(0).forEach((done) => done()), 50);
+    try {
+      const frame = live.handle(liveFrame([track(1, 'S1', 'student')], ['S1']));
+      // The frame is not written yet; the teacher unmarks S1 and marks S2 meanwhile.
+      const unmark = live.mark('S1', 'absent', 'Ms Hoa');
+      expect(unmark.attendance.find((r) => r.studentId === 'S1')).toMatchObject({ status: 'absent', how: 'manual' });
+      const markB = live.mark('S2', 'present', 'Ms Hoa');
+      expect(markB.attendance.map((r) => `${r.studentId}:${r.status}`).sort()).toEqual(['S1:absent', 'S2:present']);
+      await frame;
+      // The frame's read, in between, did not undo the teacher's marks.
+      expect(live.attendance.map((r) => `${r.studentId}:${r.status}`).sort()).toEqual(['S1:absent', 'S2:present']);
+      await Promise.all([unmark.written, markB.written]);
+      const stored = await t.db.attendance.where('sessionId').equals(session.id!).toArray();
+      expect(stored.map((r) => `${r.studentId}:${r.status}:${r.how}`).sort()).toEqual([
+        'S1:absent:manual',
+        'S2:present:manual',
+      ]);
+      // The unmark keeps no sighting: no time, no confidence, as if the camera's mark stood.
+      expect(stored.find((r) => r.studentId === 'S1')).toMatchObject({
+        firstSeen: null,
+        lastSeen: null,
+        bestScore: null,
+      });
+      // The camera does not overrule the teacher.
+      await live.handle(liveFrame([track(1, 'S1', 'student')], ['S1']));
+      expect(live.attendance.find((r) => r.studentId === 'S1')?.status).toBe('absent');
+    } finally {
+      clearInterval(release);
+    }
+  });
+
+  it('closing records every expected student not seen as absent, once; the camera can still mark them later', async () => {
+    const a = await addStudent(t.db, studentForm('S1', 'Ana Nguyen'));
+    const b = await addStudent(t.db, studentForm('S2', 'Bao Tran'));
+    const c = await addStudent(t.db, studentForm('S3', 'Chi Le'));
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start: new Date() });
+    const live = new LiveAttendance(t.db, session, [a, b, c], null);
+    await live.load();
+    await live.handle(liveFrame([track(1, 'S1', 'student')], ['S1']));
+    await live.mark('S3', 'excused', 'Ms Hoa', 'ill, letter from parents').written;
+    expect(await live.close([a, b, c])).toBe(1);
+    expect(await live.close([a, b, c])).toBe(0);
+    const byId = new Map(live.attendance.map((r) => [r.studentId, r]));
+    expect(byId.get('S2')).toMatchObject({ status: 'absent', how: 'automatic', firstSeen: null, bestScore: null });
+    expect(byId.get('S3')).toMatchObject({ status: 'excused', note: 'ill, letter from parents' });
+    expect((await t.db.sessions.get(session.id))?.end).toBeTruthy();
+    // The session taken up again: Bao walks in and is marked after all.
+    const again = new LiveAttendance(t.db, session, [a, b, c], null);
+    await again.load();
+    const seen = await again.handle(liveFrame([track(2, 'S2', 'student')], ['S2']));
+    expect(seen.arrivals.map((x) => x.student.studentId)).toEqual(['S2']);
+    expect(again.attendance.find((r) => r.studentId === 'S2')).toMatchObject({ how: 'automatic' });
+    expect(['present', 'late']).toContain(again.attendance.find((r) => r.studentId === 'S2')?.status);
   });
 });

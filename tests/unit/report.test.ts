@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttendanceRecord, Session, Student } from '../../src/db/schema';
 import { RelayError } from '../../src/core/errors';
 import { csvDataUrl, mailtoLink, parseRecipients, RELAY_LIMIT_BYTES, sendReport } from '../../src/services/email';
-import { buildReport, reportSummary } from '../../src/services/report';
+import { buildReport, reportMail, reportSummary, reportToCsv } from '../../src/services/report';
 
 const student = (studentId: string, name: string, className = '10A'): Student => ({
   studentId,
@@ -82,8 +82,38 @@ describe('buildReport', () => {
     expect(report).toMatchObject({ late: 1, absent: 2 });
     expect(report.rate).toBeCloseTo(4 / 6, 12);
     expect(reportSummary(report, 'Biology 10A')).toBe(
-      'Biology 10A: 2 sessions, 4 students, attendance 67%, 1 late, 2 absent. Sent from Face Attendance.',
+      'Biology 10A: 2 sessions, 4 students, attendance 67%, 1 late, 2 absent.',
     );
+    expect(reportSummary(buildReport([session(1, '2026-09-01')], [record(1, an, 'present')], [an]), 'X')).toBe(
+      'X: 1 session, 1 student, attendance 100%, 0 late, 0 absent.',
+    );
+  });
+
+  it('mails which class, course and dates, the counts, and who was absent at which lesson', () => {
+    const mail = reportMail(report, { school: 'THPT Phan Châu Trinh', teacher: 'Cô Lan' });
+    expect(mail.subject).toBe('Attendance: 10A, Biology, 2026-09-01 to 2026-09-02');
+    expect(mail.summary.split('\n\n')).toEqual([
+      'Class: 10A. Course: Biology. Dates: 2026-09-01 to 2026-09-02 (2 sessions).',
+      'Present: 3, late: 1, absent: 2, excused: 1; attendance 67%.',
+      expect.stringMatching(
+        /^Absent:\n- Biology 10A 2026-09-01 \d\d:\d\d: Chi \(S3\)\n- Biology 10A 2026-09-02 \d\d:\d\d: Bình \(S2\)$/,
+      ),
+      'Teacher: Cô Lan. School: THPT Phan Châu Trinh. Sent from Face Attendance.',
+    ]);
+  });
+
+  it("the report's CSV is the table it shows: one row a student", () => {
+    const lines = reportToCsv(report)
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('Student ID,Name,Class,Sessions,Present,Late,Absent,Excused,Attendance');
+    expect(lines.slice(1)).toEqual([
+      'S1,An,10A,2,2,0,0,0,100%',
+      'S2,Bình,10A,2,0,1,1,0,50%',
+      'S3,Chi,10A,2,0,0,1,1,0%',
+      'S7,Deleted since,10A,1,1,0,0,0,100%',
+    ]);
   });
 
   it('gives NaN rates rather than dividing by zero', () => {
