@@ -4,7 +4,7 @@
  */
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
-import { foldText } from '../core/text';
+import { countOf, foldText } from '../core/text';
 import type { AttendanceDatabase, Student } from './schema';
 import { guardWrite } from './storage';
 import { idKey, validateStudent, type StudentInput } from './validation';
@@ -206,7 +206,7 @@ export function previewRoster(
 export async function importRoster(db: AttendanceDatabase, preview: RosterPreview, now = new Date()): Promise<number> {
   if (preview.invalid > 0) {
     throw new ValidationError(
-      `${preview.invalid} row(s) have problems; fix them (or the column mapping) first. Nothing was imported.`,
+      `${countOf(preview.invalid, 'row')} ${preview.invalid === 1 ? 'has' : 'have'} problems; fix them (or the column mapping) first. Nothing was imported.`,
       {
         rows: String(preview.invalid),
       },

@@ -2,6 +2,7 @@
  * Which face of a frame or photo an enrolment sample is taken of. Pure rules over detections, shared by the
  * page (to say why no sample was taken) and the face engine (to cut out only the chosen face).
  */
+import { countOf } from '../core/text';
 import type { FaceDetection } from '../core/types';
 
 /**
@@ -27,7 +28,7 @@ export function judgeFaces(
   if (near.length > 1) {
     return {
       ok: false,
-      reason: `${near.length} faces close to the camera: only the student being enrolled should be.`,
+      reason: `${countOf(near.length, 'face')} close to the camera: only the student being enrolled should be.`,
     };
   }
   return { ok: true };

@@ -63,6 +63,16 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** "Send by e-mail", then Send in the dialog that names the recipients (checked). */
+async function sendByEmail(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Send by e-mail' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Send this report by e-mail?' });
+  expect(await dialog.getByTestId('confirm-recipients').textContent()).toBe(
+    'head@school.example, office@school.example',
+  );
+  await dialog.getByRole('button', { name: 'Send', exact: true }).click();
+}
+
 async function setRelay(page: Page): Promise<void> {
   await page.goto(`${app.url}#/settings`);
   for (const [label, value] of [
@@ -134,7 +144,7 @@ describe('reports and sending', () => {
       await page.emulateMedia({ media: 'screen' });
 
       // Send, and compare the attachment with the file "Download CSV" saves.
-      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await sendByEmail(page);
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/^Sent to head@school\.example/);
       const [download] = await Promise.all([
         page.waitForEvent('download'),
@@ -156,25 +166,31 @@ describe('reports and sending', () => {
       expect(body.template_params.to_email).toBe('head@school.example,office@school.example');
       expect(body.template_params.subject).toBe('Attendance report: All courses, all classes');
       expect(body.template_params.message).toMatch(/3 sessions, 3 students, attendance 89%, 1 late, 1 absent/);
+      // The mail names class, course and dates, the counts, and who was absent at which lesson.
+      expect(body.template_params.message).toContain(
+        'Class: 10A. Course: Biology. Dates: 2026-09-01 to 2026-09-03 (3 sessions).',
+      );
+      expect(body.template_params.message).toMatch(/Absent:\n- Biology 10A 2026-09-02 \d\d:\d\d: Lê Minh Chi \(S3\)/);
       const attachment = body.template_params.attachment!;
       expect(attachment.startsWith('data:text/csv;base64,')).toBe(true);
       const sent = Buffer.from(attachment.split(',')[1]!, 'base64');
       expect(sent.equals(csv)).toBe(true);
-      expect(sent.toString('utf8')).toMatch(/S2,Trần Thị Bình,10A,Science,2026-09-02,.*,late,/);
+      // The report's Download CSV is the table it shows: one row a student.
+      expect(sent.toString('utf8').split('\r\n')).toContain('S2,Trần Thị Bình,10A,3,2,1,0,0,100%');
 
       // The relay refuses (a bad key, the rate limit): said so, with what to do.
       relayStatus = 401;
-      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await sendByEmail(page);
       await expect
         .poll(() => page.getByTestId('send-message').textContent())
         .toMatch(/refused the public key \(EmailJS said: The Public Key is invalid\)\. Check it in Settings/);
       relayStatus = 429;
-      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await sendByEmail(page);
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/sending limit.*Wait/);
 
       // Offline: refused at once, nothing posted.
       await context.setOffline(true);
-      await page.getByRole('button', { name: 'Send by e-mail' }).click();
+      await sendByEmail(page);
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/offline.*nothing was sent/);
       expect(relayed).toHaveLength(4);
       expect(refused).toEqual([]);

@@ -1,0 +1,297 @@
+/**
+ * A teacher's day that never loses or spoils data (issue 13), in the built app in headless Chromium, with
+ * Vietnamese names and no camera needed: edit a student saved with consent, add two students in a row,
+ * import rosters Excel wrote in Windows-1252 and Windows-1258, search without diacritics, take a session by
+ * hand (marks show at once; Unmark says so; closing records the absent, who are in attendance.csv), edit
+ * and delete sessions from Records, a changed e-mail recipient reaching the (intercepted) relay, and a
+ * second tab's change showing in the first. Every request that is not to 127.0.0.1 is caught or refused.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BrowserContext, Page, Request } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeCodePage } from '../helpers/code-pages';
+import { launchChromium, serveBuiltApp } from '../helpers/chromium';
+import { projectRoot } from '../helpers/datasets';
+
+const shots = join(projectRoot, 'test-results', 'screenshots');
+const RELAY = 'https://api.emailjs.com/api/v1.0/email/send';
+let app: { url: string; close: () => Promise<void> };
+let context: BrowserContext;
+let page: Page;
+const relayed: Request[] = [];
+const refused: string[] = [];
+const errors: string[] = [];
+const work = mkdtempSync(join(tmpdir(), 'fa-teacher-data-'));
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true });
+  app = await serveBuiltApp();
+  context = await launchChromium();
+  await context.route('**/*', async (route) => {
+    const url = route.request().url();
+    if (url.startsWith('http://127.0.0.1')) return route.continue();
+    if (url === RELAY) {
+      relayed.push(route.request());
+      return route.fulfill({ status: 200, body: 'OK' });
+    }
+    refused.push(url);
+    return route.abort();
+  });
+  page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${app.url}#/settings`);
+  await page.getByLabel("Teacher's name (kept with changes made by hand)").fill('Cô Lan');
+  await page.getByLabel("Teacher's name (kept with changes made by hand)").press('Tab');
+});
+
+afterAll(async () => {
+  expect(errors).toEqual([]);
+  expect(refused).toEqual([]);
+  await context?.close();
+  await app?.close();
+});
+
+const studentRows = () => page.getByRole('table', { name: 'Students' }).locator('tbody tr');
+
+async function fillStudent(id: string, name: string): Promise<void> {
+  await page.getByLabel('Student ID', { exact: true }).fill(id);
+  await page.getByLabel('Student Name', { exact: true }).fill(name);
+  await page.getByLabel('Class', { exact: true }).fill('DHKTPM17A');
+  await page.getByLabel('Faculty', { exact: true }).fill('Công nghệ thông tin');
+}
+
+describe("a teacher's data", () => {
+  it('edits a student saved with consent (no DataCloneError), and Save never turns the form into an edit', async () => {
+    await page.goto(`${app.url}#/students`);
+    await page.getByRole('button', { name: 'Add student', exact: true }).click();
+    await fillStudent('SV700', 'Phạm Thu Hà');
+    await page.getByLabel(/Consent to use this student's photos/).check();
+    // "Save and add another": saved, and the form is new and empty, not "Edit Phạm Thu Hà".
+    await page.getByRole('button', { name: 'Save and add another', exact: true }).click();
+    await page.getByRole('cell', { name: 'Phạm Thu Hà', exact: true }).waitFor();
+    expect(await page.getByRole('heading', { name: 'New student' }).count()).toBe(1);
+    expect(await page.getByLabel('Student ID', { exact: true }).inputValue()).toBe('');
+    // The next student typed into it is a new one: SV700 stays.
+    await fillStudent('SV701', 'Lê Văn Hương');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await page.getByRole('cell', { name: 'Lê Văn Hương', exact: true }).waitFor();
+    expect(await page.locator('form.student-form').count()).toBe(0);
+    expect(await studentRows().count()).toBe(2);
+
+    // Edit the consented student: a new phone is saved.
+    await page.getByRole('button', { name: 'Edit Phạm Thu Hà', exact: true }).click();
+    await page.getByLabel('Phone', { exact: true }).fill('0905 123 456');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Phạm Thu Hà (SV700) saved.');
+    expect(await page.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Edit Phạm Thu Hà', exact: true }).click();
+    expect(await page.getByLabel('Phone', { exact: true }).inputValue()).toBe('0905 123 456');
+    expect(await page.getByLabel(/Consent to use this student's photos/).isChecked()).toBe(true);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+
+    // "sv700" is SV700.
+    await page.getByRole('button', { name: 'Add student', exact: true }).click();
+    await fillStudent('sv700', 'Someone Else');
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('alert').first().textContent())
+      .toMatch(/sv700 is already used by Phạm Thu Hà as SV700/);
+    await page.getByRole('button', { name: 'Close', exact: true }).click();
+  });
+
+  it('imports rosters that Excel saved as Windows-1252 and Windows-1258 with the names right', async () => {
+    const western = join(work, 'class-1252.csv');
+    writeFileSync(
+      western,
+      encodeCodePage('Student ID,Name,Class,Faculty\r\nES1,José Núñez,DHKTPM17A,Ciências\r\n', 'windows-1252'),
+    );
+    const vietnamese = join(work, 'class-1258.csv');
+    writeFileSync(
+      vietnamese,
+      encodeCodePage(
+        'STT,Mã SV,Họ và tên,Ngày sinh,Giới tính,Lớp,Khoa\r\n1,SV702,Trần Minh Đức,21/11/2003,Nam,DHKTPM17A,Công nghệ thông tin\r\n2,SV703,Nguyễn Thị Hương,05/04/2003,Nữ,DHKTPM17A,Công nghệ thông tin\r\n',
+        'windows-1258',
+      ),
+    );
+    const input = page.locator('input[type=file][accept*=".xlsx"]');
+    const dialog = page.getByRole('dialog', { name: /Import students from/ });
+    await input.setInputFiles(western);
+    await expect.poll(() => dialog.getByTestId('roster-read-as').textContent()).toMatch(/Windows-1252/);
+    expect(await dialog.getByRole('table', { name: 'Roster preview' }).textContent()).toContain('José Núñez');
+    await dialog.getByRole('button', { name: 'Import 1 student', exact: true }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await page.getByRole('cell', { name: 'José Núñez', exact: true }).waitFor();
+
+    await input.setInputFiles(vietnamese);
+    await expect.poll(() => dialog.getByTestId('roster-read-as').textContent()).toMatch(/Windows-1258/);
+    const preview = dialog.getByRole('table', { name: 'Roster preview' });
+    expect(await preview.textContent()).toContain('Trần Minh Đức');
+    expect(await preview.textContent()).toContain('Nguyễn Thị Hương');
+    await page.screenshot({ path: join(shots, 'roster-1258.png') });
+    await dialog.getByRole('button', { name: 'Import 2 students', exact: true }).click();
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+    await expect.poll(() => studentRows().count()).toBe(5);
+
+    // Search without diacritics, as teachers type on any keyboard.
+    await page.getByLabel('Search').fill('huong');
+    expect((await studentRows().locator('td:nth-child(2)').allTextContents()).map((t) => t.trim()).sort()).toEqual([
+      'Lê Văn Hương',
+      'Nguyễn Thị Hương',
+    ]);
+    await page.getByLabel('Search').fill('duc');
+    expect(await studentRows().count()).toBe(1);
+    await page.getByLabel('Search').fill('');
+  });
+
+  it('takes a session by hand: marks show at once, Unmark says so, closing records the absent, in the CSV', async () => {
+    await page.goto(`${app.url}#/attendance`);
+    await page.getByLabel('Course').fill('Lập trình Web');
+    await page.getByLabel('Class').fill('DHKTPM17A');
+    await page.getByRole('button', { name: 'Take attendance by hand', exact: true }).click();
+    await page.getByTestId('open-session').waitFor();
+    // The click changes the list within 100 ms (measured in the page, from the click to the new button).
+    const ms = await page.evaluate(async () => {
+      const button = document.querySelector<HTMLButtonElement>('button[aria-label="Mark Phạm Thu Hà present"]')!;
+      const t0 = performance.now();
+      button.click();
+      for (;;) {
+        if (document.querySelector('button[aria-label="Unmark Phạm Thu Hà"]')) return performance.now() - t0;
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+    });
+    expect(ms).toBeLessThan(100);
+    await page.getByRole('button', { name: 'Mark Trần Minh Đức present', exact: true }).click();
+    await page.getByRole('button', { name: 'Unmark Trần Minh Đức', exact: true }).click();
+    const standing = page.getByTestId('absent-list').locator('li').filter({ hasText: 'Trần Minh Đức' });
+    await expect.poll(() => standing.getByTestId('standing').textContent()).toMatch(/^Unmarked by hand \(Cô Lan/);
+    // Excused, with a note.
+    await page.getByRole('button', { name: 'Excuse José Núñez', exact: true }).click();
+    await page.getByRole('dialog', { name: 'Excuse José Núñez' }).getByLabel(/Note/).fill('ốm, có giấy phép');
+    await page.getByRole('dialog', { name: 'Excuse José Núñez' }).getByRole('button', { name: 'Excuse' }).click();
+    await expect
+      .poll(() =>
+        page
+          .getByTestId('absent-list')
+          .locator('li')
+          .filter({ hasText: 'José Núñez' })
+          .getByTestId('standing')
+          .textContent(),
+      )
+      .toBe('Excused: ốm, có giấy phép');
+    await page.screenshot({ path: join(shots, 'attendance-by-hand.png'), fullPage: true });
+    await page.getByRole('button', { name: 'End session', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('status').allTextContents())
+      .toContainEqual(expect.stringMatching(/Session closed and saved: 1 student here, 2 students recorded absent/));
+
+    await page.goto(`${app.url}#/records`);
+    const table = page.getByRole('table', { name: 'Attendance records' });
+    await table.waitFor();
+    // Every student of the class has a row: 1 present, 1 excused, 3 absent.
+    expect(await table.locator('tbody tr').count()).toBe(5);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download CSV', exact: true }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('attendance.csv');
+    const lines = readFileSync(await download.path(), 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r\n/);
+    expect(lines[0]).toBe(
+      'Student ID,Name,Class,Faculty,Date,Time,Status,Session,Confidence,Last seen,Left early,Note',
+    );
+    const row = (id: string): string => lines.find((l) => l.startsWith(`${id},`)) ?? '';
+    expect(row('SV700')).toMatch(
+      /^SV700,Phạm Thu Hà,DHKTPM17A,Công nghệ thông tin,\d{4}-\d\d-\d\d,\d\d:\d\d:\d\d,present,/,
+    );
+    // Unmarked by hand, and never seen: absent, without a time or a confidence.
+    expect(row('SV702')).toMatch(
+      /^SV702,Trần Minh Đức,DHKTPM17A,Công nghệ thông tin,\d{4}-\d\d-\d\d,,absent,Lập trình Web/,
+    );
+    expect(row('SV701')).toMatch(/,,absent,Lập trình Web DHKTPM17A [^,]+,,,,$/);
+    expect(row('ES1')).toMatch(/,excused,.*,"ốm, có giấy phép"$/);
+    // Only one CSV button on the screen.
+    expect(await page.getByRole('button', { name: /CSV/ }).count()).toBe(1);
+    await page.screenshot({ path: join(shots, 'records-closed-session.png'), fullPage: true });
+  });
+
+  it('corrects a mark and edits and deletes a session from Records', async () => {
+    const table = page.getByRole('table', { name: 'Attendance records' });
+    await page.getByRole('button', { name: /^Change the mark of Lê Văn Hương/ }).click();
+    const change = page.getByRole('dialog', { name: 'Change the mark of Lê Văn Hương' });
+    await change.getByLabel('Status').selectOption('late');
+    await change.getByLabel(/Note/).fill('came at 8:20, bus');
+    await change.getByRole('button', { name: 'Save' }).click();
+    await expect
+      .poll(() => table.getByRole('row').filter({ hasText: 'Lê Văn Hương' }).textContent())
+      .toMatch(/late\s*by Cô Lan\s*“came at 8:20, bus”/);
+
+    await page.getByLabel('Session', { exact: true }).selectOption({ index: 1 });
+    await page.getByRole('button', { name: 'Edit session', exact: true }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit session' });
+    await edit.getByLabel('Course').fill('Lập trình Web nâng cao');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await expect.poll(() => page.getByTestId('records-message').textContent()).toMatch(/Lập trình Web nâng cao/);
+    expect(await table.textContent()).toContain('Lập trình Web nâng cao');
+
+    await page.getByRole('button', { name: 'Delete session', exact: true }).click();
+    const remove = page.getByRole('dialog', { name: /^Delete Lập trình Web nâng cao/ });
+    await remove.getByLabel('Delete them too').check();
+    await remove.getByRole('button', { name: 'Delete session' }).click();
+    await expect
+      .poll(() => page.getByTestId('records-message').textContent())
+      .toMatch(/and its 5 records were deleted/);
+    expect(await page.getByText('No attendance taken yet.').count()).toBe(1);
+  });
+
+  it('sends the test e-mail to the recipients on the screen, and nothing to a wrong address', async () => {
+    await page.goto(`${app.url}#/settings`);
+    for (const [label, value] of [
+      ['Public key', 'test-public-key'],
+      ['Service ID', 'service_school'],
+      ['Template ID', 'template_report'],
+      ['Recipients (separated by commas)', 'old@school.example'],
+    ] as const) {
+      await page.getByLabel(label).fill(value);
+      await page.getByLabel(label).press('Tab');
+    }
+    // New recipients typed, and the button clicked at once (no Tab first).
+    await page.getByLabel('Recipients (separated by commas)').fill('head@school.example, office@school.example');
+    await page.getByRole('button', { name: 'Send test e-mail' }).click();
+    await expect
+      .poll(() => page.getByTestId('test-email-message').textContent())
+      .toMatch(/Test e-mail sent to head@school\.example, office@school\.example/);
+    expect(relayed).toHaveLength(1);
+    const body = relayed[0]!.postDataJSON() as { template_params: Record<string, string> };
+    expect(body.template_params.to_email).toBe('head@school.example,office@school.example');
+    // An address without @: refused on the screen, no request at all (not to the old recipients either).
+    await page.getByLabel('Recipients (separated by commas)').fill('head.school.example');
+    await page.getByRole('button', { name: 'Send test e-mail' }).click();
+    await expect.poll(() => page.getByTestId('test-email-message').textContent()).toMatch(/Not an e-mail address/);
+    expect(relayed).toHaveLength(1);
+    expect(await page.getByLabel('Recipients (separated by commas)').inputValue()).toBe('head.school.example');
+  });
+
+  it("follows another tab's change without a reload, and a message never covers the table", async () => {
+    await page.goto(`${app.url}#/students`);
+    await studentRows().first().waitFor();
+    const other = await context.newPage();
+    await other.goto(`${app.url}#/students`);
+    await other.getByRole('button', { name: 'Add student', exact: true }).click();
+    await other.getByLabel('Student ID', { exact: true }).fill('SV799');
+    await other.getByLabel('Student Name', { exact: true }).fill('Đỗ Thị Tab');
+    await other.getByLabel('Faculty', { exact: true }).fill('CNTT');
+    await other.getByRole('button', { name: 'Save', exact: true }).click();
+    await other.getByRole('cell', { name: 'Đỗ Thị Tab', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'Đỗ Thị Tab', exact: true }).waitFor({ timeout: 10_000 });
+    // The other tab's message sits above its table, not over it.
+    const toast = await other.locator('.toast').boundingBox();
+    const table = await other.getByRole('table', { name: 'Students' }).boundingBox();
+    expect(toast && table).toBeTruthy();
+    expect(toast!.y + toast!.height).toBeLessThanOrEqual(table!.y);
+    await other.close();
+  });
+});
