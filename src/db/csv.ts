@@ -110,12 +110,14 @@ export function sortRecords(
   latestFirst = false,
 ): AttendanceRecord[] {
   const start = (r: AttendanceRecord): string => sessions.get(r.sessionId)?.start ?? r.sessionCopy?.start ?? '';
+  const arrival = (r: AttendanceRecord): string =>
+    r.status === 'present' || r.status === 'late' ? (r.firstSeen ?? r.changedAt ?? '') : '';
   return [...records].sort(
     (a, b) =>
       (latestFirst ? start(b).localeCompare(start(a)) : start(a).localeCompare(start(b))) ||
       a.sessionId - b.sessionId ||
       STATUS_ORDER[a.status] - STATUS_ORDER[b.status] ||
-      (a.firstSeen ?? a.changedAt ?? '').localeCompare(b.firstSeen ?? b.changedAt ?? '') ||
+      arrival(a).localeCompare(arrival(b)) ||
       compareText(a.snapshot.name, b.snapshot.name),
   );
 }

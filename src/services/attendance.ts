@@ -111,7 +111,7 @@ async function markSeen(
       };
     }
     isNew = true;
-    const late = at.getTime() - new Date(session.start).getTime() > session.lateAfterMinutes * 60_000;
+    const late = isLate(session, at);
     return {
       sessionId,
       studentId: student.studentId,
@@ -230,7 +230,10 @@ export interface SessionChange {
   readonly lateAfterMinutes?: number;
 }
 
-/** Renames or edits a session: course, class, start and "late after". */
+/**
+ * Renames or edits a session: course, class, start and "late after"; the camera's present and late marks
+ * are decided again by the new start and "late after".
+ */
 export async function editSession(db: AttendanceDatabase, sessionId: number, change: SessionChange): Promise<Session> {
   const session = await requireSession(db, sessionId);
   const fields: Record<string, string> = {};
@@ -248,7 +251,17 @@ export async function editSession(db: AttendanceDatabase, sessionId: number, cha
     ...(change.start ? { start: change.start.toISOString(), date: change.start.toISOString().slice(0, 10) } : {}),
   };
   await saveSession(db, next);
+  // The camera's marks follow a new start or "late after"; marks by hand stay as the teacher set them.
+  for (const r of await attendanceOfSession(db, sessionId)) {
+    if (r.how === 'manual' || !r.firstSeen || (r.status !== 'present' && r.status !== 'late')) continue;
+    const status = isLate(next, new Date(r.firstSeen)) ? 'late' : 'present';
+    if (status !== r.status) await changeAttendance(db, sessionId, r.studentId, (e) => (e ? { ...e, status } : null));
+  }
   return next;
+}
+
+function isLate(session: Session, at: Date): boolean {
+  return at.getTime() - new Date(session.start).getTime() > session.lateAfterMinutes * 60_000;
 }
 
 export function sessionAttendance(db: AttendanceDatabase, sessionId: number): Promise<AttendanceRecord[]> {

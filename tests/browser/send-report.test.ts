@@ -91,14 +91,14 @@ describe('reports and sending', () => {
     const context = await launchChromium();
     const relayed: Request[] = [];
     const refused: string[] = [];
-    let relayStatus: 200 | 401 | 429 = 200;
+    let relayStatus: 200 | 400 | 429 = 200;
     try {
       await context.route('**/*', async (route) => {
         const url = route.request().url();
         if (url.startsWith('http://127.0.0.1')) return route.continue();
         if (url === RELAY) {
           relayed.push(route.request());
-          const body = { 200: 'OK', 401: 'The Public Key is invalid', 429: 'Too many requests' }[relayStatus] ?? '';
+          const body = { 200: 'OK', 400: 'The Public Key is invalid', 429: 'Too many requests' }[relayStatus] ?? '';
           return route.fulfill({ status: relayStatus, body });
         }
         refused.push(url);
@@ -137,9 +137,19 @@ describe('reports and sending', () => {
         .locator('rect[data-rate]')
         .evaluateAll((rects) => rects.map((r) => Number(r.getAttribute('data-rate'))));
       expect(rates).toEqual([2 / 3, 1, 1]);
+      // Each session's bar is named by course and day and time (two lessons on one day are told apart).
+      expect(await page.getByTestId('session-bar-course').allTextContents()).toEqual(['Biology', 'Biology', 'Biology']);
+      const times = await page.getByTestId('session-bar-time').allTextContents();
+      expect(times.map((t) => t.slice(0, 5))).toEqual(['09-01', '09-02', '09-03']);
+      expect(times.every((t) => /^\d\d-\d\d \d\d:\d\d/.test(t))).toBe(true);
+      // One CSV button on the screen, and it saves the table shown.
+      expect(await page.getByRole('button', { name: /CSV/ }).count()).toBe(1);
       await page.screenshot({ path: join(shots, 'report.png'), fullPage: true });
       await page.emulateMedia({ media: 'print' });
       await page.screenshot({ path: join(shots, 'report-print.png'), fullPage: true });
+      // The printed page says whose report it is, and when it was printed.
+      const facts = (await page.getByTestId('print-facts').innerText()).replace(/\s+/g, ' ');
+      expect(facts).toMatch(/School .* Teacher .* Class 10A Period 2026-09-01 to 2026-09-03 Printed \S+/);
       expect(await page.getByRole('button', { name: 'Send by e-mail' }).isVisible()).toBe(false);
       await page.emulateMedia({ media: 'screen' });
 
@@ -179,7 +189,8 @@ describe('reports and sending', () => {
       expect(sent.toString('utf8').split('\r\n')).toContain('S2,Trần Thị Bình,10A,3,2,1,0,0,100%');
 
       // The relay refuses (a bad key, the rate limit): said so, with what to do.
-      relayStatus = 401;
+      // EmailJS answers a wrong public key with 400 and this text.
+      relayStatus = 400;
       await sendByEmail(page);
       await expect
         .poll(() => page.getByTestId('send-message').textContent())

@@ -134,6 +134,16 @@ describe("a teacher's data", () => {
     await expect.poll(() => dialog.isVisible()).toBe(false);
     await expect.poll(() => studentRows().count()).toBe(5);
 
+    // A row with a problem: Import is off, and says why.
+    const bad = join(work, 'bad.csv');
+    writeFileSync(bad, 'Student ID,Name,Faculty\r\nSV720,Vũ Thị Mai,\r\nSV721,Hồ Văn Nam,CNTT\r\n');
+    await input.setInputFiles(bad);
+    await expect
+      .poll(() => dialog.getByTestId('import-why').textContent())
+      .toBe('Import is off until every row is right: 1 row above has problems.');
+    expect(await dialog.getByRole('button', { name: 'Import 1 student', exact: true }).isDisabled()).toBe(true);
+    await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
+
     // Search without diacritics, as teachers type on any keyboard.
     await page.getByLabel('Search').fill('huong');
     expect((await studentRows().locator('td:nth-child(2)').allTextContents()).map((t) => t.trim()).sort()).toEqual([

@@ -138,7 +138,7 @@ describe('roster import', () => {
       [6, ['studentId']],
     ]);
     expect(preview.rows[4]!.errors.studentId).toMatch(/also on line 5/);
-    await expect(importRoster(t.db, preview)).rejects.toThrow(/4 row\(s\) have problems/);
+    await expect(importRoster(t.db, preview)).rejects.toThrow(/4 rows have problems/);
     expect(await t.db.students.count()).toBe(1);
   });
 

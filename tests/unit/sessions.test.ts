@@ -47,9 +47,10 @@ describe('closed sessions in attendance.csv', () => {
     expect(data.map((r) => [r[0], r[4], r[5], r[6], r[8]])).toEqual([
       ['S1', '2026-09-01', '08:02:00', 'present', '97%'],
       ['S2', '2026-09-01', '08:25:00', 'late', '91%'],
-      // Absent, by name: Chi never seen; Dũng unmarked by hand, without the overruled sighting's time or score.
-      ['S3', '2026-09-01', '', 'absent', ''],
+      // Absent, by name (Đ sorts with D): Dũng unmarked by hand, without the overruled sighting's time or
+      // score; Chi never seen.
       ['S4', '2026-09-01', '', 'absent', ''],
+      ['S3', '2026-09-01', '', 'absent', ''],
     ]);
   });
 
@@ -80,6 +81,20 @@ describe('editing and deleting sessions', () => {
     await expect(editSession(t.db, session.id!, { lateAfterMinutes: -1, course: '' })).rejects.toThrow(
       /Late after.*course name/,
     );
+  });
+
+  it("the camera's present and late follow a corrected start and late after; marks by hand stay", async () => {
+    const { session } = await lesson();
+    const status = async (): Promise<string[]> =>
+      (await t.db.attendance.where('sessionId').equals(session.id!).toArray())
+        .map((r) => `${r.studentId}:${r.status}`)
+        .sort();
+    expect(await status()).toEqual(['S1:present', 'S2:late', 'S4:absent']);
+    // The lesson really began at 08:15: Bình (08:25) was on time.
+    await editSession(t.db, session.id!, { start: new Date('2026-09-01T08:15:00Z') });
+    expect(await status()).toEqual(['S1:present', 'S2:present', 'S4:absent']);
+    await editSession(t.db, session.id!, { lateAfterMinutes: 5 });
+    expect(await status()).toEqual(['S1:present', 'S2:late', 'S4:absent']);
   });
 
   it('deletes a session with its records, or keeps the records with a copy of the session', async () => {
