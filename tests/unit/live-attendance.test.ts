@@ -8,6 +8,7 @@ import type { Prediction } from '../../src/classifier';
 import { addStudent } from '../../src/db/students';
 import { startSession } from '../../src/services/attendance';
 import type { LiveFrame } from '../../src/services/engine-core';
+import { BannerQueue } from '../../src/services/banners';
 import { expectedStudents, LiveAttendance } from '../../src/services/live-attendance';
 import type { TrackState, TrackView } from '../../src/services/live-tracks';
 import { studentForm } from '../helpers/students';
@@ -149,5 +150,25 @@ describe('LiveAttendance', () => {
     expect(seen.arrivals.map((x) => x.student.studentId)).toEqual(['S2']);
     expect(again.attendance.find((r) => r.studentId === 'S2')).toMatchObject({ how: 'automatic' });
     expect(['present', 'late']).toContain(again.attendance.find((r) => r.studentId === 'S2')?.status);
+  });
+});
+
+describe('arrival banners', () => {
+  it('three students arriving in one frame get three banners, each gone after its time', () => {
+    const timers: { run: () => void; ms: number }[] = [];
+    let shown: readonly { text: string }[] = [];
+    const banners = new BannerQueue(
+      (items) => (shown = items),
+      3500,
+      (run, ms) => timers.push({ run, ms }),
+    );
+    for (const name of ['Ana Nguyen', 'Bao Tran', 'Chi Le']) banners.show(`${name} — present`);
+    expect(shown.map((b) => b.text)).toEqual(['Ana Nguyen — present', 'Bao Tran — present', 'Chi Le — present']);
+    expect(timers.map((t) => t.ms)).toEqual([3500, 3500, 3500]);
+    timers[0]!.run();
+    expect(shown.map((b) => b.text)).toEqual(['Bao Tran — present', 'Chi Le — present']);
+    timers[2]!.run();
+    timers[1]!.run();
+    expect(shown).toEqual([]);
   });
 });
