@@ -6,12 +6,21 @@
  * and delete sessions from Records, a changed e-mail recipient reaching the (intercepted) relay, and a
  * second tab's change showing in the first. Every request that is not to 127.0.0.1 is caught or refused.
  */
+import '../setup/node-globals';
+import 'fake-indexeddb/auto';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serializeClassifier, trainClassifier } from '../../src/classifier';
+import { exportBackup } from '../../src/db/backup';
+import { saveClassifier } from '../../src/db/samples';
+import { AttendanceDatabase } from '../../src/db/schema';
+import { addStudent } from '../../src/db/students';
+import { DEFAULT_EMBEDDING_MODEL } from '../../src/embedding/models';
 import { encodeCodePage } from '../helpers/code-pages';
+import { studentForm } from '../helpers/students';
 import { launchChromium, serveBuiltApp } from '../helpers/chromium';
 import { projectRoot } from '../helpers/datasets';
 
@@ -303,5 +312,47 @@ describe("a teacher's data", () => {
     expect(toast && table).toBeTruthy();
     expect(toast!.y + toast!.height).toBeLessThanOrEqual(table!.y);
     await other.close();
+  });
+
+  it('a camera that does not start leaves no session behind (Reports does not count a 0% lesson)', async () => {
+    // A trained class, written in Node with the app's own functions and restored in a browser with no camera.
+    const db = new AttendanceDatabase();
+    await db.delete();
+    await db.open();
+    const students = [
+      await addStudent(db, studentForm('K1', 'Ngô Bảo Châu')),
+      await addStudent(db, studentForm('K2', 'Vũ Thị Mai')),
+    ];
+    const d = DEFAULT_EMBEDDING_MODEL.dimension;
+    const axis = (i: number): Float32Array => Float32Array.from({ length: d }, (_, k) => (k === i ? 1 : 0));
+    const snapshot = trainClassifier(
+      students.flatMap((st, c) => [0, 1, 2].map((j) => ({ label: st.studentId, embedding: axis(c * 3 + j) }))),
+      { modelId: DEFAULT_EMBEDDING_MODEL.id },
+    );
+    await saveClassifier(db, DEFAULT_EMBEDDING_MODEL.id, serializeClassifier(snapshot), new Date().toISOString());
+    const backup = join(work, 'trained.json');
+    writeFileSync(backup, await (await exportBackup(db)).text());
+    db.close();
+    await db.delete();
+
+    const noCamera = await launchChromium();
+    try {
+      const p = await noCamera.newPage();
+      await p.goto(`${app.url}#/settings`);
+      await p.locator('input[type=file][accept=".json,application/json"]').setInputFiles(backup);
+      await p.getByRole('dialog', { name: 'Restore this backup?' }).getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => p.getByRole('status').allTextContents()).toContain('Backup restored.');
+      await p.goto(`${app.url}#/attendance`);
+      await p.getByLabel('Course').fill('Toán');
+      await p.getByRole('button', { name: 'Start attendance', exact: true }).click();
+      await expect.poll(() => p.getByRole('alert').first().textContent(), { timeout: 60_000 }).toMatch(/camera/i);
+      expect(await p.getByLabel('Session', { exact: true }).locator('option').allTextContents()).toEqual([
+        'New session',
+      ]);
+      await p.goto(`${app.url}#/reports`);
+      await expect.poll(() => p.getByText('No attendance taken yet.').count()).toBe(1);
+    } finally {
+      await noCamera.close();
+    }
   });
 });
