@@ -111,7 +111,8 @@ const median = (v: readonly number[]): number => {
 };
 
 function rosterCsv(students: readonly Student[]): string {
-  return `Student ID,Student Name,Class,Faculty\n${students.map((s) => `${s.id},${s.name},10A,Science`).join('\n')}\n`;
+  // Every student consented (the roster's Consent column): their photos may be uploaded.
+  return `Student ID,Student Name,Class,Faculty,Consent\n${students.map((s) => `${s.id},${s.name},10A,Science,yes`).join('\n')}\n`;
 }
 
 /** The four-face scene: four LFW people in a grid, enrolled from their first five photos. */
@@ -179,7 +180,7 @@ async function enrol(page: Page, url: string, scene: Scene, work: string): Promi
   const csv = join(work, `${scene.name}-roster.csv`);
   writeFileSync(csv, rosterCsv(scene.roster));
   await page.goto(`${url}#/students`);
-  await page.locator('input[type=file][accept=".csv,text/csv"]').setInputFiles(csv);
+  await page.locator('input[type=file][accept*=".xlsx"]').setInputFiles(csv);
   await page.getByRole('button', { name: `Import ${scene.roster.length} students` }).click();
   await page.getByRole('button', { name: `Import ${scene.roster.length} students` }).waitFor({ state: 'hidden' });
   await page.goto(`${url}#/enrol`);

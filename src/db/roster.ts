@@ -9,7 +9,12 @@ import type { AttendanceDatabase, Student } from './schema';
 import { guardWrite } from './storage';
 import { idKey, validateStudent, type StudentInput } from './validation';
 
-type TextField = Exclude<keyof StudentInput, 'consent' | 'photoSampleStatus'>;
+/** A column a roster can fill: a student's text field, or one of the consent columns. */
+type TextField =
+  | Exclude<keyof StudentInput, 'consent' | 'photoSampleStatus' | 'objects'>
+  | 'consentGiven'
+  | 'consentBy'
+  | 'consentName';
 
 /**
  * The student fields a roster can fill, with the header names each is recognised by, written as
@@ -61,6 +66,21 @@ export const ROSTER_FIELDS: readonly {
     aliases: ['phone', 'telephone', 'mobile', 'so dien thoai', 'dien thoai', 'sdt', 'so dt'],
   },
   { field: 'address', label: 'Address', aliases: ['address', 'dia chi', 'que quan', 'noi o'] },
+  {
+    field: 'consentGiven',
+    label: 'Consent (yes / no / objects)',
+    aliases: ['consent', 'consent given', 'photo consent', 'dong y', 'dong y su dung anh', 'cho phep', 'chap thuan'],
+  },
+  {
+    field: 'consentBy',
+    label: 'Consent given by',
+    aliases: ['consent given by', 'consent by', 'nguoi dong y', 'nguoi cho phep'],
+  },
+  {
+    field: 'consentName',
+    label: 'Name of who consented',
+    aliases: ['consent name', 'parent', 'parent name', 'guardian', 'phu huynh', 'ho ten phu huynh', 'ten phu huynh'],
+  },
 ];
 
 export type RosterMapping = Partial<Record<TextField, number>>;
@@ -137,6 +157,36 @@ export function genderOf(text: string): string {
   return text;
 }
 
+const YES = ['yes', 'y', 'x', 'true', '1', 'co', 'dong y', 'given', 'ok', 'cho phep'];
+const NO = ['', 'no', 'n', 'false', '0', 'khong', 'chua', 'not given'];
+const OBJECTS = ['objects', 'object', 'refuses', 'refused', 'tu choi', 'phan doi'];
+
+/**
+ * A roster's consent columns as the student's consent: "yes" (có, đồng ý, x …) given by the student or, where
+ * the column says so or a parent is named, a parent or guardian; "objects" (từ chối) marks an objection.
+ * Returns an error text for a value it cannot read.
+ */
+export function consentOf(
+  given: string,
+  by: string,
+  name: string,
+  recordedBy: string,
+  at: string,
+): { consent: Student['consent']; objects: boolean; error?: string } {
+  const g = foldText(given);
+  if (OBJECTS.includes(g)) return { consent: null, objects: true };
+  if (NO.includes(g)) return { consent: null, objects: false };
+  if (!YES.includes(g))
+    return { consent: null, objects: false, error: `Consent "${given}" is not yes, no or objects.` };
+  const b = foldText(by);
+  const givenBy: 'student' | 'parent' | 'guardian' = ['guardian', 'nguoi giam ho', 'giam ho'].includes(b)
+    ? 'guardian'
+    : ['parent', 'phu huynh', 'cha', 'me', 'bo', 'father', 'mother'].includes(b) || (!b && name)
+      ? 'parent'
+      : 'student';
+  return { consent: { givenAt: at, recordedBy, givenBy, giverName: name, wording: 'roster import' }, objects: false };
+}
+
 export interface PreviewRow {
   /** 1-based line in the file (the header is line 1). */
   readonly line: number;
@@ -183,6 +233,15 @@ export function previewRoster(
       address: value('address'),
       consent: null,
     };
+    const consent = consentOf(
+      value('consentGiven'),
+      value('consentBy'),
+      value('consentName'),
+      'roster import',
+      today.toISOString(),
+    );
+    student.consent = consent.consent;
+    if (consent.objects) student.objects = true;
     let errors: Record<string, string> = {};
     try {
       validateStudent(student, today);
@@ -190,6 +249,7 @@ export function previewRoster(
       if (!(e instanceof ValidationError)) throw e;
       errors = { ...e.fields };
     }
+    if (consent.error) errors.consent = consent.error;
     const key = idKey(student.studentId);
     if (student.studentId && !errors.studentId) {
       if (enrolled.has(key)) errors.studentId = `Student ID ${student.studentId} is already enrolled.`;

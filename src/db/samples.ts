@@ -4,6 +4,7 @@
  * transaction.
  */
 import { ValidationError } from '../core/errors';
+import { requireConsent } from './consent';
 import { countByStudent, packsOf, unpack } from './packs';
 import type { AttendanceDatabase, ClassifierRecord, EmbeddingPack, FaceSample, PhotoSampleStatus } from './schema';
 import { guardWrite } from './storage';
@@ -46,7 +47,7 @@ export async function rebuildAllPacks(db: AttendanceDatabase): Promise<void> {
   });
 }
 
-/** Saves samples of one student; returns them with their ids. */
+/** Saves samples of one student whose consent stands (else a `ValidationError`); returns them with ids. */
 export async function addFaceSamples(
   db: AttendanceDatabase,
   studentId: string,
@@ -54,9 +55,10 @@ export async function addFaceSamples(
 ): Promise<FaceSample[]> {
   return guardWrite(`the photos of student ${studentId}`, () =>
     db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
-      if (!(await db.students.where('studentId').equals(studentId).count())) {
-        throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
-      }
+      const student = await db.students.where('studentId').equals(studentId).first();
+      if (!student) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      // No face is stored without consent that stands (and never for a student who objects).
+      requireConsent(student);
       const rows: FaceSample[] = samples.map((s) => ({ ...s, studentId }));
       const ids = await db.faceSamples.bulkAdd(rows, { allKeys: true });
       rows.forEach((r, i) => (r.id = ids[i]));

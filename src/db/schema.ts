@@ -10,11 +10,23 @@ import { plainWrites } from './plain';
 
 export type PhotoSampleStatus = 'none' | 'some' | 'enough';
 
+/**
+ * Consent to use a student's face for attendance (biometric data, of minors mostly). Records from before
+ * version 4 of this record hold only `givenAt` and `recordedBy`.
+ */
 export interface Consent {
   /** ISO time the consent was recorded. */
   readonly givenAt: string;
   /** Who recorded it (the teacher's name). */
   readonly recordedBy: string;
+  /** Who gave it: the student, a parent or a guardian. */
+  readonly givenBy?: 'student' | 'parent' | 'guardian';
+  /** Their name (the student's own where the student gave it). */
+  readonly giverName?: string;
+  /** The wording or form version agreed to ("Consent form 2026-1"). */
+  readonly wording?: string;
+  /** ISO time it was withdrawn; the face data was erased then. Absent or null while it stands. */
+  readonly withdrawnAt?: string | null;
 }
 
 /** Every field of the original's Manage Student form, plus consent and bookkeeping. */
@@ -38,6 +50,11 @@ export interface Student {
   /** Number of face samples, kept with them (version 2 on; the upgrade counts them). */
   photoCount?: number;
   consent: Consent | null;
+  /**
+   * The student objects to face recognition: it overrides a parent's consent (a child's refusal counts).
+   * No face of theirs is stored; they are marked by hand.
+   */
+  objects?: boolean;
   createdAt: string;
   updatedAt: string;
 }

@@ -3,6 +3,7 @@ import { ValidationError } from '../core/errors';
 import { compareText, matchesQuery } from '../core/text';
 import type { AttendanceDatabase, Student } from './schema';
 import { refreshStudentSamples } from './samples';
+import { eraseFaceData, hasValidConsent } from './consent';
 import { guardWrite } from './storage';
 import { idKey, validateStudent, type StudentInput } from './validation';
 
@@ -60,6 +61,8 @@ export async function updateStudent(
       if (valid.studentId !== studentId) await checkUniqueId(db, valid.studentId, current.id);
       const updated: Student = { ...current, ...valid, updatedAt: now.toISOString() };
       await db.students.put(updated);
+      // Consent withdrawn or removed, or the student now objects: their face data goes, in this transaction.
+      if (hasValidConsent(current) && !hasValidConsent(updated)) await eraseFaceData(db, [studentId]);
       if (valid.studentId !== studentId) {
         await db.faceSamples.where('studentId').equals(studentId).modify({ studentId: valid.studentId });
         await db.embeddingPacks.where('studentId').equals(studentId).delete();
@@ -91,8 +94,8 @@ export async function deleteStudent(
       const deleted = await db.students.where('studentId').equals(studentId).delete();
       if (deleted === 0)
         throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
-      await db.faceSamples.where('studentId').equals(studentId).delete();
-      await db.embeddingPacks.where('studentId').equals(studentId).delete();
+      // Every sample, pack and classifier that holds the student's face (see consent.ts).
+      await eraseFaceData(db, [studentId]);
       await db.classifiers.toCollection().modify({ needsRetraining: true });
       if (options.eraseAllData) await db.attendance.where('studentId').equals(studentId).delete();
     },

@@ -43,6 +43,9 @@ export function validateStudent(input: StudentInput, today = new Date()): Studen
   if (s.email && !EMAIL.test(s.email)) fields.email = 'Email is not an e-mail address (name@school.edu).';
   if (s.phone && !PHONE.test(s.phone))
     fields.phone = 'Phone may hold digits, spaces, +, -, ( ) and 6 to 20 characters.';
+  const c = s.consent;
+  if (c && !c.withdrawnAt && (c.givenBy === 'parent' || c.givenBy === 'guardian') && !c.giverName?.trim())
+    fields.consent = `Name the ${c.givenBy} who gave consent.`;
   const wrong = Object.keys(fields);
   if (wrong.length) throw new ValidationError(`Please correct: ${Object.values(fields).join(' ')}`, fields);
   return s;

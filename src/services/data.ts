@@ -31,4 +31,5 @@ export {
 export { checkBackup, exportBackup, restoreBackup } from '../db/backup';
 export { requestPersistentStorage } from '../db/storage';
 export { watch } from '../db/watch';
+export { consentProblem, eraseFaceData, hasValidConsent } from '../db/consent';
 export { DEFAULT_SETTINGS, loadSettings, saveSettings, type AppSettings } from '../db/settings';

@@ -15,7 +15,7 @@ import type { BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { serializeClassifier, trainClassifier } from '../../src/classifier';
 import { exportBackup } from '../../src/db/backup';
-import { saveClassifier } from '../../src/db/samples';
+import { addFaceSamples, saveClassifier } from '../../src/db/samples';
 import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent } from '../../src/db/students';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/embedding/models';
@@ -314,7 +314,7 @@ describe("a teacher's data", () => {
     await other.close();
   });
 
-  it('a camera that does not start leaves no session behind (Reports does not count a 0% lesson)', async () => {
+  it('a camera that does not start leaves no session behind; withdrawn consent erases the face data', async () => {
     // A trained class, written in Node with the app's own functions and restored in a browser with no camera.
     const db = new AttendanceDatabase();
     await db.delete();
@@ -330,6 +330,20 @@ describe("a teacher's data", () => {
       { modelId: DEFAULT_EMBEDDING_MODEL.id },
     );
     await saveClassifier(db, DEFAULT_EMBEDDING_MODEL.id, serializeClassifier(snapshot), new Date().toISOString());
+    for (const st of students)
+      await addFaceSamples(
+        db,
+        st.studentId,
+        [0, 1].map(() => ({
+          image: new Blob([new Uint8Array([0xff, 0xd8, 0xff, 0xd9])], { type: 'image/jpeg' }),
+          face: null,
+          imageKind: 'face-image' as const,
+          embeddings: { [DEFAULT_EMBEDDING_MODEL.id]: axis(0) },
+          quality: { sharpness: 1, faceSize: 120 },
+          source: 'upload' as const,
+          capturedAt: new Date().toISOString(),
+        })),
+      );
     const backup = join(work, 'trained.json');
     writeFileSync(backup, await (await exportBackup(db)).text());
     db.close();
@@ -351,6 +365,50 @@ describe("a teacher's data", () => {
       ]);
       await p.goto(`${app.url}#/reports`);
       await expect.poll(() => p.getByText('No attendance taken yet.').count()).toBe(1);
+
+      // Consent withdrawn: asked first, then nothing of K1's face is left in IndexedDB or Cache Storage.
+      await p.goto(`${app.url}#/students`);
+      await p.getByRole('button', { name: 'Edit Ngô Bảo Châu', exact: true }).click();
+      await p.getByLabel(/Consent to use this student's photos/).uncheck();
+      await p.getByRole('button', { name: 'Save', exact: true }).click();
+      const ask = p.getByRole('dialog', { name: 'Erase the face photos of Ngô Bảo Châu?' });
+      expect(await ask.textContent()).toMatch(/their 2 face photos/);
+      await ask.getByRole('button', { name: 'Save and erase' }).click();
+      await expect
+        .poll(() => p.getByRole('row').filter({ hasText: 'Ngô Bảo Châu' }).getByTestId('photo-status').textContent())
+        .toMatch(/No photos · 0/);
+      const left = await p.evaluate(async () => {
+        const open = indexedDB.open('face-attendance');
+        const idb = await new Promise<IDBDatabase>((ok, ko) => {
+          open.onsuccess = () => ok(open.result);
+          open.onerror = () => ko(new Error(String(open.error)));
+        });
+        const found: string[] = [];
+        for (const name of ['faceSamples', 'embeddingPacks', 'classifiers']) {
+          const all = await new Promise<unknown[]>((ok) => {
+            const r = idb.transaction(name).objectStore(name).getAll();
+            r.onsuccess = () => ok(r.result as unknown[]);
+          });
+          for (const row of all) {
+            const r = row as { studentId?: string; snapshot?: string };
+            if (r.studentId === 'K1' || r.snapshot?.includes('"K1"')) found.push(name);
+          }
+        }
+        idb.close();
+        for (const key of await caches.keys())
+          for (const req of await (await caches.open(key)).keys()) if (req.url.includes('K1')) found.push(req.url);
+        return found;
+      });
+      expect(left).toEqual([]);
+      // Without consent no photo is taken: Enrolment says why and what to do.
+      await p.goto(`${app.url}#/enrol`);
+      await p.getByLabel('Student', { exact: true }).selectOption('K1');
+      expect(await p.getByTestId('consent-needed').textContent()).toMatch(
+        /Consent for Ngô Bảo Châu \(K1\) was withdrawn.*Students.*Attendance screen/,
+      );
+      expect(await p.getByRole('button', { name: 'Take photos', exact: true }).isDisabled()).toBe(true);
+      expect(await p.getByRole('button', { name: 'Upload photos', exact: true }).isDisabled()).toBe(true);
+      await p.screenshot({ path: join(shots, 'enrolment-no-consent.png') });
     } finally {
       await noCamera.close();
     }

@@ -78,6 +78,8 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         await page.getByLabel('Class', { exact: true }).fill('10A');
         await page.getByLabel('Faculty', { exact: true }).fill('Science');
         await page.getByLabel('Email', { exact: true }).fill(`${s.id.toLowerCase()}@school.example`);
+        // Consent given by the (adult) student: without it no photo of them may be taken.
+        await page.getByLabel(/Consent to use this student's photos/).check();
         await page.getByRole('button', { name: 'Save', exact: true }).click();
         await page.getByRole('cell', { name: s.name, exact: true }).waitFor();
       }

@@ -97,10 +97,16 @@ async function enrolWithSamples(studentId: string): Promise<Student> {
 }
 
 describe('deleting a student', () => {
-  it('removes their samples, flags the classifier, and keeps past attendance by default', async () => {
+  it('removes their samples and every classifier trained on them, flags the rest, keeps past attendance', async () => {
     const a = await enrolWithSamples('S001');
     await enrolWithSamples('S002');
-    await t.db.classifiers.add({ modelId: 'faceres', snapshot: '{}', needsRetraining: false, trainedAt: 'x' });
+    const trained = (classes: string[]) => ({
+      modelId: 'faceres',
+      snapshot: JSON.stringify({ classes }),
+      needsRetraining: false,
+      trainedAt: 'x',
+    });
+    await t.db.classifiers.bulkAdd([trained(['S001', 'S002']), trained(['S002'])]);
     const session = await startSession(t.db, {
       course: 'Biology',
       className: '10A',
@@ -112,7 +118,10 @@ describe('deleting a student', () => {
     expect(await getStudent(t.db, 'S001')).toBeUndefined();
     expect(await t.db.faceSamples.where('studentId').equals('S001').count()).toBe(0);
     expect(await t.db.faceSamples.where('studentId').equals('S002').count()).toBe(2);
-    expect((await t.db.classifiers.toArray())[0]!.needsRetraining).toBe(true);
+    // The classifier that holds S001's face is gone; the other one is kept, flagged for retraining.
+    const left = await t.db.classifiers.toArray();
+    expect(left.map((c) => c.snapshot)).toEqual([JSON.stringify({ classes: ['S002'] })]);
+    expect(left[0]!.needsRetraining).toBe(true);
     const [kept] = await sessionAttendance(t.db, session.id!);
     expect(kept!.snapshot).toEqual({ studentId: 'S001', name: 'Student S001', className: '10A', faculty: 'Science' });
   });

@@ -67,7 +67,8 @@ describe('every write stores plain data', () => {
       source: 'upload' as const,
       capturedAt: new Date().toISOString(),
     });
-    const [stored] = await addFaceSamples(t.db, 'SV1', [sample]);
+    await addStudent(t.db, studentForm('SV2', 'Bình'));
+    const [stored] = await addFaceSamples(t.db, 'SV2', [sample]);
     const back = (await t.db.faceSamples.get(stored!.id))!;
     expect(Array.from(back.embeddings.faceres!)).toEqual([Math.fround(0.6), Math.fround(0.8)]);
     expect(back.image).toBeInstanceOf(Blob);
