@@ -62,7 +62,7 @@ export async function eraseFaceData(db: AttendanceDatabase, studentIds: readonly
     for (const c of await db.classifiers.toArray()) {
       const classes = classesOf(c.snapshot);
       if (!classes || classes.some((k) => ids.has(k))) {
-        await db.classifiers.delete(c.id!);
+        await db.classifiers.delete(c.id);
         classifiers++;
       }
     }
