@@ -29,6 +29,7 @@ export {
   type RosterMapping,
 } from '../db/roster';
 export { checkBackup, exportBackup, restoreBackup } from '../db/backup';
+export { isSealed, MIN_PASSPHRASE, openBackup, sealBackup } from '../db/sealed-backup';
 export { requestPersistentStorage } from '../db/storage';
 export { watch } from '../db/watch';
 export { consentProblem, eraseFaceData, hasValidConsent } from '../db/consent';

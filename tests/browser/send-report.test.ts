@@ -113,7 +113,7 @@ describe('reports and sending', () => {
       expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
 
       // The school's data, through the app's own restore (which replaces the settings too).
-      await page.locator('input[type=file][accept=".json,application/json"]').setInputFiles(backupFile);
+      await page.locator('input[type=file][accept*=".fabackup"]').setInputFiles(backupFile);
       const dialog = page.getByRole('dialog', { name: 'Restore this backup?' });
       expect(await dialog.textContent()).toMatch(/3 students, 0 photos, 3 sessions, 8 attendance records/);
       await dialog.getByRole('button', { name: 'Restore' }).click();

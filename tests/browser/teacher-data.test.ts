@@ -294,6 +294,51 @@ describe("a teacher's data", () => {
     expect(await page.getByLabel('Recipients (separated by commas)').inputValue()).toBe('head.school.example');
   });
 
+  it('moves the class to another browser in an encrypted backup; a wrong passphrase changes nothing', async () => {
+    await page.goto(`${app.url}#/settings`);
+    await page.getByRole('button', { name: 'Download backup', exact: true }).click();
+    const ask = page.getByRole('dialog', { name: 'Download a backup' });
+    await ask.getByLabel('Passphrase', { exact: true }).fill('mùa thu 2026');
+    await ask.getByLabel('Passphrase again').fill('mùa thu 2026');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      ask.getByRole('button', { name: 'Download backup' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^face-attendance-backup-\d{4}-\d\d-\d\d\.fabackup$/);
+    const file = join(work, download.suggestedFilename());
+    await download.saveAs(file);
+    const bytes = readFileSync(file);
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('FABK');
+    expect(bytes.includes(Buffer.from('Phạm Thu Hà'))).toBe(false);
+
+    const elsewhere = await launchChromium();
+    try {
+      const p = await elsewhere.newPage();
+      await p.goto(`${app.url}#/settings`);
+      await p.locator('input[type=file][accept*=".fabackup"]').setInputFiles(file);
+      const unlock = p.getByRole('dialog', { name: 'Open the encrypted backup' });
+      await unlock.getByLabel('Passphrase').fill('mùa xuân 2026');
+      await unlock.getByRole('button', { name: 'Open' }).click();
+      await expect
+        .poll(() => p.getByRole('alert').first().textContent())
+        .toMatch(/passphrase is wrong.*Nothing was changed/);
+      await p.goto(`${app.url}#/students`);
+      expect(await p.getByText('No students yet.').count()).toBe(1);
+      await p.goto(`${app.url}#/settings`);
+      await p.locator('input[type=file][accept*=".fabackup"]').setInputFiles(file);
+      await unlock.getByLabel('Passphrase').fill('mùa thu 2026');
+      await unlock.getByRole('button', { name: 'Open' }).click();
+      const restore = p.getByRole('dialog', { name: 'Restore this backup?' });
+      await expect.poll(() => restore.textContent()).toMatch(/5 students/);
+      await restore.getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => p.getByRole('status').allTextContents()).toContain('Backup restored.');
+      await p.goto(`${app.url}#/students`);
+      await expect.poll(() => p.getByRole('table', { name: 'Students' }).locator('tbody tr').count()).toBe(5);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it("follows another tab's change without a reload, and a message never covers the table", async () => {
     await page.goto(`${app.url}#/students`);
     await studentRows().first().waitFor();
@@ -353,7 +398,7 @@ describe("a teacher's data", () => {
     try {
       const p = await noCamera.newPage();
       await p.goto(`${app.url}#/settings`);
-      await p.locator('input[type=file][accept=".json,application/json"]').setInputFiles(backup);
+      await p.locator('input[type=file][accept*=".fabackup"]').setInputFiles(backup);
       await p.getByRole('dialog', { name: 'Restore this backup?' }).getByRole('button', { name: 'Restore' }).click();
       await expect.poll(() => p.getByRole('status').allTextContents()).toContain('Backup restored.');
       await p.goto(`${app.url}#/attendance`);
