@@ -18,3 +18,6 @@ export const DEFAULT_LEFT_EARLY_MINUTES = 15;
  * hold strangers' faces against); also where the Settings slider starts when the teacher first moves it.
  */
 export const FALLBACK_THRESHOLD = 0.5;
+
+/** With a PIN, the app locks after this many minutes without a click or key. */
+export const DEFAULT_LOCK_AFTER_MINUTES = 5;

@@ -1,5 +1,11 @@
 /** The teacher's settings, one row a key in the settings table, with defaults for what was never set. */
-import { DEFAULT_LATE_AFTER_MINUTES, DEFAULT_LEFT_EARLY_MINUTES, DEFAULT_SAMPLE_TARGET } from '../core/defaults';
+import {
+  DEFAULT_LATE_AFTER_MINUTES,
+  DEFAULT_LEFT_EARLY_MINUTES,
+  DEFAULT_LOCK_AFTER_MINUTES,
+  DEFAULT_SAMPLE_TARGET,
+} from '../core/defaults';
+import type { PinHash } from '../core/pin';
 import type { AttendanceDatabase } from './schema';
 import { guardWrite } from './storage';
 
@@ -35,6 +41,17 @@ export interface AppSettings {
   readonly relayTemplateId: string;
   /** Where reports go: addresses separated by commas. */
   readonly recipients: string;
+  /** Retention (see retention.ts): the day face data ends ('' none), and days unused before erasure (0 never). */
+  readonly faceDataUntil: string;
+  readonly faceDataUnusedDays: number;
+  /** The teacher's PIN as a hash (see core/pin.ts), or null for no lock. */
+  readonly pin: PinHash | null;
+  /** Lock after this many minutes without a click or key (with a PIN). */
+  readonly lockAfterMinutes: number;
+  /** While locked, live attendance keeps running behind the lock screen. */
+  readonly attendWhileLocked: boolean;
+  /** The last purge that erased something (shown in Settings), or null. */
+  readonly lastPurge: { readonly at: string; readonly students: number; readonly reason: string } | null;
 }
 
 export const DEFAULT_SETTINGS: AppSettings = {
@@ -54,6 +71,12 @@ export const DEFAULT_SETTINGS: AppSettings = {
   relayServiceId: '',
   relayTemplateId: '',
   recipients: '',
+  faceDataUntil: '',
+  faceDataUnusedDays: 0,
+  lastPurge: null,
+  pin: null,
+  lockAfterMinutes: DEFAULT_LOCK_AFTER_MINUTES,
+  attendWhileLocked: true,
 };
 
 export async function loadSettings(db: AttendanceDatabase): Promise<AppSettings> {

@@ -14,7 +14,8 @@ export class BannerQueue {
   constructor(
     private readonly onChange: (items: readonly Banner[]) => void,
     private readonly keepMs = 3500,
-    private readonly later: (run: () => void, ms: number) => unknown = setTimeout,
+    // A wrapper: the browser's setTimeout called as a method of this object throws "Illegal invocation".
+    private readonly later: (run: () => void, ms: number) => unknown = (run, ms) => setTimeout(run, ms),
   ) {}
 
   /** Shows `text` beside the banners already shown; it goes away by itself after `keepMs`. */

@@ -33,4 +33,6 @@ export { isSealed, MIN_PASSPHRASE, openBackup, sealBackup } from '../db/sealed-b
 export { requestPersistentStorage } from '../db/storage';
 export { watch } from '../db/watch';
 export { consentProblem, eraseFaceData, hasValidConsent } from '../db/consent';
+export { purgeFaceData, type PurgeResult } from '../db/retention';
+export { dataInventory, type DataInventory } from '../db/inventory';
 export { DEFAULT_SETTINGS, loadSettings, saveSettings, type AppSettings } from '../db/settings';

@@ -5,12 +5,15 @@
 import { SvelteMap } from 'svelte/reactivity';
 import { pageAppBase } from '../core/app-base';
 import { AppError } from '../core/errors';
+import { checkPin } from '../core/pin';
+import { countOf } from '../core/text';
 import {
   database,
   DEFAULT_SETTINGS,
   findStudents,
   loadSettings,
   requestPersistentStorage,
+  purgeFaceData,
   saveSettings,
   watch,
   type AppSettings,
@@ -30,7 +33,7 @@ import { importedCustomModels } from '../services/model-import';
 import type { BackendName } from '../services/tf-backend';
 import { backendFromUrl, engineFromUrl } from './backend-preference';
 
-export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'reports' | 'settings';
+export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'reports' | 'privacy' | 'settings';
 
 export const SCREENS: readonly { readonly id: Screen; readonly label: string }[] = [
   { id: 'students', label: 'Students' },
@@ -39,6 +42,7 @@ export const SCREENS: readonly { readonly id: Screen; readonly label: string }[]
   { id: 'attendance', label: 'Attendance' },
   { id: 'records', label: 'Records' },
   { id: 'reports', label: 'Reports' },
+  { id: 'privacy', label: 'Privacy' },
   { id: 'settings', label: 'Settings' },
 ];
 
@@ -52,6 +56,9 @@ export function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
   return `Something went wrong: ${error instanceof Error ? error.message : String(error)}. Try again; if it keeps happening, reload the page.`;
 }
+
+/** Today as YYYY-MM-DD (UTC, as the purge records it). */
+const today = (): string => new Date(Date.now()).toISOString().slice(0, 10);
 
 export interface Toast {
   readonly text: string;
@@ -83,6 +90,10 @@ export class AppState {
   /** The chosen recognition model (the default where the chosen one is gone). */
   readonly model = $derived(this.models.find((m) => m.id === this.settings.modelId) ?? DEFAULT_EMBEDDING_MODEL);
   ready = $state(false);
+  /** Locked by the teacher's PIN: only the lock screen shows (live attendance may run behind it). */
+  locked = $state(false);
+  private lastActivity = Date.now();
+  private lockTimer: ReturnType<typeof setInterval> | undefined;
 
   private engine: Promise<FaceEngine> | null = null;
   private engineKey = '';
@@ -93,6 +104,7 @@ export class AppState {
   async init(): Promise<void> {
     this.settings = await loadSettings(this.db);
     this.customModels = await importedCustomModels().catch(() => []);
+    this.stopWatching?.();
     await new Promise<void>((first) => {
       this.stopWatching = watch(
         () => findStudents(this.db),
@@ -106,8 +118,61 @@ export class AppState {
         },
       );
     });
+    // With a PIN the app starts locked, and locks again after the chosen minutes without a click or key.
+    if (this.settings.pin && !this.ready) this.locked = true;
+    clearInterval(this.lockTimer);
+    this.lockTimer = setInterval(() => {
+      const idle = Date.now() - this.lastActivity;
+      if (this.settings.pin && !this.locked && idle > this.settings.lockAfterMinutes * 60_000) this.lock();
+    }, 5_000);
     this.ready = true;
     void requestPersistentStorage();
+    await this.purgeFaceData();
+    // Daily while open: checked every hour, run when the day has changed.
+    clearInterval(this.purgeTimer);
+    this.purgeTimer = setInterval(() => {
+      if (today() !== this.purgedOn) void this.purgeFaceData();
+    }, 3_600_000);
+  }
+
+  private purgeTimer: ReturnType<typeof setInterval> | undefined;
+  private purgedOn = '';
+
+  /** Erases the face data the retention settings no longer allow, and says so when it erased any. */
+  async purgeFaceData(): Promise<void> {
+    try {
+      const done = await purgeFaceData(this.db, this.settings);
+      this.purgedOn = done.at.slice(0, 10);
+      if (done.students.length === 0) return;
+      await this.updateSettings({
+        lastPurge: { at: done.at, students: done.students.length, reason: done.reason },
+      });
+      this.say(
+        `Face data of ${countOf(done.students.length, 'student')} erased (${done.reason}): ${countOf(done.samples, 'photo')}. Their attendance stays; train again.`,
+        'info',
+      );
+    } catch (e) {
+      this.say(messageOf(e), 'bad');
+    }
+  }
+
+  /** A click or key: the idle clock starts again. */
+  touch(): void {
+    this.lastActivity = Date.now();
+  }
+
+  lock(): void {
+    if (this.settings.pin) this.locked = true;
+  }
+
+  /** Unlocks with the PIN; false for a wrong one. */
+  async unlock(pin: string): Promise<boolean> {
+    if (!this.settings.pin || (await checkPin(pin, this.settings.pin))) {
+      this.locked = false;
+      this.touch();
+      return true;
+    }
+    return false;
   }
 
   go(screen: Screen): void {

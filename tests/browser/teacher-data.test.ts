@@ -62,6 +62,30 @@ afterAll(async () => {
   await app?.close();
 });
 
+/** Every IndexedDB row and Cache Storage entry that still holds the student's face (table or URL names). */
+function faceDataLeft(p: Page, studentId: string): Promise<string[]> {
+  return p.evaluate(async (id) => {
+    const open = indexedDB.open('face-attendance');
+    const idb = await new Promise<IDBDatabase>((ok, ko) => {
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => ko(new Error(String(open.error)));
+    });
+    const found: string[] = [];
+    // Every table but the students and their attendance (which stay, by design).
+    for (const name of Array.from(idb.objectStoreNames).filter((n) => n !== 'students' && n !== 'attendance')) {
+      const all = await new Promise<unknown[]>((ok) => {
+        const r = idb.transaction(name).objectStore(name).getAll();
+        r.onsuccess = () => ok(r.result as unknown[]);
+      });
+      if (all.some((row) => JSON.stringify(row).includes(`"${id}"`))) found.push(name);
+    }
+    idb.close();
+    for (const key of await caches.keys())
+      for (const req of await (await caches.open(key)).keys()) if (req.url.includes(id)) found.push(req.url);
+    return found;
+  }, studentId);
+}
+
 const studentRows = () => page.getByRole('table', { name: 'Students' }).locator('tbody tr');
 
 async function fillStudent(id: string, name: string): Promise<void> {
@@ -339,6 +363,55 @@ describe("a teacher's data", () => {
     }
   });
 
+  it('locks with a PIN: on start and when idle nothing but the lock screen shows; a wrong PIN is refused', async () => {
+    const locked = await launchChromium();
+    try {
+      const p = await locked.newPage();
+      await p.clock.install();
+      await p.goto(`${app.url}#/settings`);
+      await p.getByLabel('PIN (4 to 12 digits)').fill('2468');
+      await p.getByLabel('PIN again').fill('2468');
+      await p.getByRole('button', { name: 'Set PIN', exact: true }).click();
+      await p.getByTestId('pin-state').waitFor();
+      await p.getByLabel('Lock after this many minutes without a click or key').fill('1');
+      await p.getByLabel('Lock after this many minutes without a click or key').press('Tab');
+      // The stored setting holds a hash, not the PIN.
+      const stored = await p.evaluate(async () => {
+        const open = indexedDB.open('face-attendance');
+        const idb = await new Promise<IDBDatabase>((ok) => (open.onsuccess = () => ok(open.result)));
+        const row = await new Promise<unknown>((ok) => {
+          const r = idb.transaction('settings').objectStore('settings').get('pin');
+          r.onsuccess = () => ok(r.result);
+        });
+        idb.close();
+        return JSON.stringify(row);
+      });
+      expect(stored).toMatch(/"hash":/);
+      expect(stored).not.toContain('2468');
+
+      // Idle for a minute: locked; nothing of the app is in the page.
+      await p.clock.fastForward(70_000);
+      const lock = p.getByRole('dialog', { name: 'Face Attendance is locked' });
+      await lock.waitFor();
+      expect(await p.getByRole('navigation', { name: 'Screens' }).count()).toBe(0);
+      expect(await p.locator('main').count()).toBe(0);
+      await lock.getByLabel('PIN').fill('1357');
+      await lock.getByRole('button', { name: 'Unlock' }).click();
+      await expect.poll(() => lock.getByRole('alert').textContent()).toBe('Wrong PIN. Try again.');
+      // A reload starts locked.
+      await p.reload();
+      await lock.waitFor();
+      expect(await p.locator('main').count()).toBe(0);
+      await p.screenshot({ path: join(shots, 'locked.png') });
+      await lock.getByLabel('PIN').fill('2468');
+      await lock.getByRole('button', { name: 'Unlock' }).click();
+      await p.getByRole('navigation', { name: 'Screens' }).waitFor();
+      expect(await lock.count()).toBe(0);
+    } finally {
+      await locked.close();
+    }
+  });
+
   it("follows another tab's change without a reload, and a message never covers the table", async () => {
     await page.goto(`${app.url}#/students`);
     await studentRows().first().waitFor();
@@ -359,7 +432,28 @@ describe("a teacher's data", () => {
     await other.close();
   });
 
-  it('a camera that does not start leaves no session behind; withdrawn consent erases the face data', async () => {
+  it('the Data and privacy page says what is kept, consent counts and retention, and prints', async () => {
+    await page.goto(`${app.url}#/privacy`);
+    const inventory = page.getByRole('table', { name: 'What is kept' });
+    await expect
+      .poll(() =>
+        inventory
+          .getByRole('row')
+          .filter({ hasText: /^Students/ })
+          .textContent(),
+      )
+      .toMatch(/13 fields, consent\)6/);
+    expect((await page.getByTestId('consent-counts').textContent())?.replace(/\s+/g, ' ')).toMatch(
+      /1 student with consent; 5 without; 0 withdrawn; 0 objecting/,
+    );
+    expect(await page.getByTestId('retention').textContent()).toMatch(/none set/);
+    expect(await page.getByText(/never reads, stores or shows age, gender or emotion/).count()).toBe(1);
+    await page.emulateMedia({ media: 'print' });
+    await page.screenshot({ path: join(shots, 'privacy-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+  });
+
+  it('a camera that does not start leaves no session; withdrawn consent and retention erase the face data', async () => {
     // A trained class, written in Node with the app's own functions and restored in a browser with no camera.
     const db = new AttendanceDatabase();
     await db.delete();
@@ -422,29 +516,7 @@ describe("a teacher's data", () => {
       await expect
         .poll(() => p.getByRole('row').filter({ hasText: 'Ngô Bảo Châu' }).getByTestId('photo-status').textContent())
         .toMatch(/No photos · 0/);
-      const left = await p.evaluate(async () => {
-        const open = indexedDB.open('face-attendance');
-        const idb = await new Promise<IDBDatabase>((ok, ko) => {
-          open.onsuccess = () => ok(open.result);
-          open.onerror = () => ko(new Error(String(open.error)));
-        });
-        const found: string[] = [];
-        for (const name of ['faceSamples', 'embeddingPacks', 'classifiers']) {
-          const all = await new Promise<unknown[]>((ok) => {
-            const r = idb.transaction(name).objectStore(name).getAll();
-            r.onsuccess = () => ok(r.result as unknown[]);
-          });
-          for (const row of all) {
-            const r = row as { studentId?: string; snapshot?: string };
-            if (r.studentId === 'K1' || r.snapshot?.includes('"K1"')) found.push(name);
-          }
-        }
-        idb.close();
-        for (const key of await caches.keys())
-          for (const req of await (await caches.open(key)).keys()) if (req.url.includes('K1')) found.push(req.url);
-        return found;
-      });
-      expect(left).toEqual([]);
+      expect(await faceDataLeft(p, 'K1')).toEqual([]);
       // Without consent no photo is taken: Enrolment says why and what to do.
       await p.goto(`${app.url}#/enrol`);
       await p.getByLabel('Student', { exact: true }).selectOption('K1');
@@ -454,6 +526,19 @@ describe("a teacher's data", () => {
       expect(await p.getByRole('button', { name: 'Take photos', exact: true }).isDisabled()).toBe(true);
       expect(await p.getByRole('button', { name: 'Upload photos', exact: true }).isDisabled()).toBe(true);
       await p.screenshot({ path: join(shots, 'enrolment-no-consent.png') });
+
+      // Retention: the end of term has passed, so Vũ Thị Mai's face data goes too; she and her records stay.
+      await p.goto(`${app.url}#/settings`);
+      const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+      await p.getByLabel(/Face data ends on/).fill(yesterday);
+      await p.getByLabel(/Face data ends on/).press('Tab');
+      await expect
+        .poll(() => p.getByRole('status').allTextContents())
+        .toContainEqual(expect.stringMatching(/^Face data of 1 student erased \(face data ends on .*\): 2 photos/));
+      expect(await p.getByTestId('last-purge').textContent()).toMatch(/1 student's face data/);
+      expect(await faceDataLeft(p, 'K2')).toEqual([]);
+      await p.goto(`${app.url}#/students`);
+      await expect.poll(() => p.getByRole('table', { name: 'Students' }).locator('tbody tr').count()).toBe(2);
     } finally {
       await noCamera.close();
     }

@@ -6,7 +6,9 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { eraseFaceData, hasValidConsent } from '../../src/db/consent';
+import { purgeFaceData } from '../../src/db/retention';
 import { guessMapping, previewRoster } from '../../src/db/roster';
+import { recordSighting, startSession } from '../../src/services/attendance';
 import { addFaceSamples } from '../../src/db/samples';
 import type { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent, getStudent, updateStudent } from '../../src/db/students';
@@ -122,5 +124,38 @@ describe('consent', () => {
     expect(chi!.student).toMatchObject({ consent: null, objects: true });
     expect(dung!.student.consent).toBeNull();
     expect(em!.errors.consent).toBe('Consent "maybe" is not yes, no or objects.');
+  });
+
+  it('retention: face data ends on a date, or when not used for N days; a recent sighting counts as use', async () => {
+    const an = await addStudent(t.db, studentForm('S1', 'An'));
+    await addStudent(t.db, studentForm('S2', 'Bình'));
+    await addFaceSamples(t.db, 'S1', [sample()]); // captured 2026-09-01
+    await addFaceSamples(t.db, 'S2', [sample()]);
+    const session = await startSession(t.db, {
+      course: 'Toán',
+      className: '10A',
+      start: new Date('2026-11-20T08:00:00Z'),
+    });
+    await recordSighting(t.db, session.id!, an, 0.9, new Date('2026-11-20T08:01:00Z'));
+    const now = new Date('2026-12-03T09:00:00Z');
+    expect((await purgeFaceData(t.db, { faceDataUntil: '', faceDataUnusedDays: 0 }, now)).students).toEqual([]);
+    expect((await purgeFaceData(t.db, { faceDataUntil: '2026-12-31', faceDataUnusedDays: 0 }, now)).students).toEqual(
+      [],
+    );
+    // 30 days: Bình's photo (1 September) is old and unused; An was recognised on 20 November.
+    const unused = await purgeFaceData(t.db, { faceDataUntil: '', faceDataUnusedDays: 30 }, now);
+    expect(unused).toMatchObject({
+      students: [{ studentId: 'S2', name: 'Bình' }],
+      samples: 1,
+      reason: 'not used for 30 days',
+    });
+    expect(await rowsOf(t.db, 'S2')).toEqual([]);
+    expect(await t.db.faceSamples.where('studentId').equals('S1').count()).toBe(1);
+    // The end of term passed: everyone's face data goes; students and records stay.
+    const ended = await purgeFaceData(t.db, { faceDataUntil: '2026-12-02', faceDataUnusedDays: 0 }, now);
+    expect(ended).toMatchObject({ students: [{ studentId: 'S1' }], reason: 'face data ends on 2026-12-02' });
+    expect(await t.db.faceSamples.count()).toBe(0);
+    expect(await t.db.students.count()).toBe(2);
+    expect(await t.db.attendance.count()).toBe(1);
   });
 });
