@@ -19,5 +19,11 @@ export const DEFAULT_LEFT_EARLY_MINUTES = 15;
  */
 export const FALLBACK_THRESHOLD = 0.5;
 
+/**
+ * A session still open with nothing recorded in it for this long was left open by a crash or a closed tab:
+ * on the next start it is closed at its last activity.
+ */
+export const STALE_SESSION_MS = 3 * 3_600_000;
+
 /** With a PIN, the app locks after this many minutes without a click or key. */
 export const DEFAULT_LOCK_AFTER_MINUTES = 5;

@@ -55,10 +55,11 @@ export async function closeSessionRecords(
   sessionId: number,
   end: string,
   absent: readonly AttendanceRecord[],
+  endEstimated = false,
 ): Promise<number> {
   return guardWrite('the session', () =>
     db.transaction('rw', db.sessions, db.attendance, async () => {
-      await db.sessions.update(sessionId, { end });
+      await db.sessions.update(sessionId, { end, endEstimated });
       const have = new Set((await attendanceOfSession(db, sessionId)).map((r) => r.studentId));
       const missing = absent.filter((r) => !have.has(r.studentId));
       await db.attendance.bulkAdd(missing.map((r) => ({ ...r })));

@@ -8,7 +8,7 @@ import type { AttendanceRecord, Session } from './schema';
 export { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
 
 export function leftEarly(record: AttendanceRecord, session: Session | undefined, minutes: number): boolean {
-  if (!(minutes > 0) || !session?.end || !record.lastSeen) return false;
+  if (!(minutes > 0) || !session?.end || session.endEstimated || !record.lastSeen) return false;
   if (record.status !== 'present' && record.status !== 'late') return false;
   return new Date(session.end).getTime() - new Date(record.lastSeen).getTime() > minutes * 60_000;
 }

@@ -115,6 +115,11 @@ export interface Session {
   /** Arriving this many minutes after the start counts as late. */
   lateAfterMinutes: number;
   end: string | null;
+  /**
+   * The end was not seen but estimated (a session a crash left open, closed at its last activity): nobody
+   * is counted as leaving early from it.
+   */
+  endEstimated?: boolean;
 }
 
 export type AttendanceStatus = 'present' | 'late' | 'absent' | 'excused';

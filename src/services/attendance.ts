@@ -13,7 +13,7 @@ import {
   saveSession,
 } from '../db/attendance';
 import type { AttendanceDatabase, AttendanceRecord, AttendanceStatus, Session, Student } from '../db/schema';
-import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
+import { DEFAULT_LATE_AFTER_MINUTES, STALE_SESSION_MS } from '../core/defaults';
 import { ValidationError } from '../core/errors';
 
 export { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
@@ -201,6 +201,7 @@ export async function closeSession(
   sessionId: number,
   expected: readonly Student[],
   at = new Date(),
+  endEstimated = false,
 ): Promise<number> {
   await requireSession(db, sessionId);
   return closeSessionRecords(
@@ -219,7 +220,44 @@ export async function closeSession(
       changedAt: null,
       snapshot: snapshotOf(student),
     })),
+    endEstimated,
   );
+}
+
+/** The students a session expects: its class, or everyone where the class has nobody enrolled. */
+export function expectedStudents(students: readonly Student[], session: Session | null): Student[] {
+  if (!session) return [];
+  const ofClass = students.filter((s) => s.className === session.className);
+  return ofClass.length > 0 ? ofClass : [...students];
+}
+
+export interface ClosedStale {
+  readonly session: Session;
+  /** When it was closed: its last activity (a sighting or a mark), or its start. */
+  readonly closedAt: string;
+  readonly absent: number;
+}
+
+/**
+ * Closes the sessions left open by a crash or a closed tab: open, with no activity for `idleMs`. Each is
+ * closed at its last activity, its unseen students recorded absent (as Stop would). Returns what it closed.
+ */
+export async function closeStaleSessions(
+  db: AttendanceDatabase,
+  students: readonly Student[],
+  now = new Date(),
+  idleMs = STALE_SESSION_MS,
+): Promise<ClosedStale[]> {
+  const closed: ClosedStale[] = [];
+  for (const session of await db.sessions.filter((s) => s.end === null).toArray()) {
+    let last = session.start;
+    for (const r of await attendanceOfSession(db, session.id!))
+      for (const at of [r.firstSeen, r.lastSeen, r.changedAt]) if (at && at > last) last = at;
+    if (now.getTime() - new Date(last).getTime() <= idleMs) continue;
+    const absent = await closeSession(db, session.id!, expectedStudents(students, session), new Date(last), true);
+    closed.push({ session, closedAt: last, absent });
+  }
+  return closed;
 }
 
 export interface SessionChange {

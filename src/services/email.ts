@@ -8,6 +8,9 @@ import { send, EmailJSResponseStatus } from '@emailjs/browser';
 import { RelayError } from '../core/errors';
 import type { AppSettings } from '../db/settings';
 
+/** How long the relay has to answer before the teacher is told (the request itself cannot be cancelled). */
+export const RELAY_TIMEOUT_MS = 20_000;
+
 /** EmailJS's limit on a whole request on the free plan (paid plans: about 500 KB). */
 export const RELAY_LIMIT_BYTES = 50 * 1024;
 
@@ -74,7 +77,11 @@ function relayError(error: unknown): RelayError {
  * Sends `report` with its CSV attached to exactly the recipients in `settings` (checked before any request);
  * returns them. Throws `RelayError` saying what to do.
  */
-export async function sendReport(settings: RelaySettings, report: Report): Promise<string[]> {
+export async function sendReport(
+  settings: RelaySettings,
+  report: Report,
+  timeoutMs = RELAY_TIMEOUT_MS,
+): Promise<string[]> {
   const to = parseRecipients(settings.recipients);
   if (!settings.relayPublicKey || !settings.relayServiceId || !settings.relayTemplateId) {
     throw new RelayError('E-mail is not set up: enter the EmailJS public key, service ID and template ID in Settings.');
@@ -90,21 +97,38 @@ export async function sendReport(settings: RelaySettings, report: Report): Promi
       `The CSV is ${Math.ceil(attachment.length / 1024)} KB once attached, over EmailJS's ${RELAY_LIMIT_BYTES / 1024} KB limit (free plan). Send one session or a shorter date range, or use Download or Share.`,
     );
   }
-  try {
-    await send(
-      settings.relayServiceId,
-      settings.relayTemplateId,
-      {
-        to_email: to.join(','),
-        subject: report.subject,
-        message: report.summary,
-        file_name: report.fileName,
-        attachment,
-      },
-      { publicKey: settings.relayPublicKey },
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const silent = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new RelayError(
+            `The relay did not answer within ${Math.round(timeoutMs / 1000)} s, so the report is not known to be sent. Check the connection; ask a recipient whether it arrived before sending again, or use Download.`,
+          ),
+        ),
+      timeoutMs,
     );
+  });
+  try {
+    await Promise.race([
+      send(
+        settings.relayServiceId,
+        settings.relayTemplateId,
+        {
+          to_email: to.join(','),
+          subject: report.subject,
+          message: report.summary,
+          file_name: report.fileName,
+          attachment,
+        },
+        { publicKey: settings.relayPublicKey },
+      ),
+      silent,
+    ]);
   } catch (error) {
-    throw relayError(error);
+    throw error instanceof RelayError ? error : relayError(error);
+  } finally {
+    clearTimeout(timer);
   }
   return to;
 }

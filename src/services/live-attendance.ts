@@ -18,12 +18,7 @@ import {
 } from './attendance';
 import type { LiveFrame } from './engine-core';
 
-/** The students a session expects: its class, or everyone where the class has nobody enrolled. */
-export function expectedStudents(students: readonly Student[], session: Session | null): Student[] {
-  if (!session) return [];
-  const ofClass = students.filter((s) => s.className === session.className);
-  return ofClass.length > 0 ? ofClass : [...students];
-}
+export { expectedStudents } from './attendance';
 
 export interface Arrival {
   readonly student: Student;

@@ -15,10 +15,12 @@ import {
   requestPersistentStorage,
   purgeFaceData,
   saveSettings,
+  sessionLabel,
   watch,
   type AppSettings,
   type Student,
 } from '../services/data';
+import { closeStaleSessions } from '../services/attendance';
 import { playCamera } from '../services/camera';
 import {
   DEFAULT_EMBEDDING_MODEL,
@@ -56,6 +58,10 @@ export function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
   return `Something went wrong: ${error instanceof Error ? error.message : String(error)}. Try again; if it keeps happening, reload the page.`;
 }
+
+/** An ISO time as the teacher's clock shows it (HH:MM). */
+const clock = (iso: string): string =>
+  new Date(Date.parse(iso)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** Today as YYYY-MM-DD (UTC, as the purge records it). */
 const today = (): string => new Date(Date.now()).toISOString().slice(0, 10);
@@ -128,6 +134,7 @@ export class AppState {
     this.ready = true;
     void requestPersistentStorage();
     await this.purgeFaceData();
+    await this.closeStaleSessions();
     // Daily while open: checked every hour, run when the day has changed.
     clearInterval(this.purgeTimer);
     this.purgeTimer = setInterval(() => {
@@ -137,6 +144,22 @@ export class AppState {
 
   private purgeTimer: ReturnType<typeof setInterval> | undefined;
   private purgedOn = '';
+
+  /** Closes sessions a crash or a closed tab left open, and says which. */
+  private async closeStaleSessions(): Promise<void> {
+    try {
+      const closed = await closeStaleSessions(this.db, this.students);
+      if (closed.length === 0) return;
+      const what = closed
+        .map((c) => `${sessionLabel(c.session)} (closed at ${clock(c.closedAt)}, ${c.absent} absent)`)
+        .join('; ');
+      this.say(
+        `${countOf(closed.length, 'session')} left open when the app was closed ${closed.length === 1 ? 'was' : 'were'} closed: ${what}. Check them in Records.`,
+      );
+    } catch (e) {
+      this.say(messageOf(e), 'bad');
+    }
+  }
 
   /** Erases the face data the retention settings no longer allow, and says so when it erased any. */
   async purgeFaceData(): Promise<void> {

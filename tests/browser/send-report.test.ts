@@ -92,12 +92,15 @@ describe('reports and sending', () => {
     const relayed: Request[] = [];
     const refused: string[] = [];
     let relayStatus: 200 | 400 | 429 = 200;
+    /** The relay takes the request and never answers. */
+    let relayHangs = false;
     try {
       await context.route('**/*', async (route) => {
         const url = route.request().url();
         if (url.startsWith('http://127.0.0.1')) return route.continue();
         if (url === RELAY) {
           relayed.push(route.request());
+          if (relayHangs) return new Promise<void>(() => undefined);
           const body = { 200: 'OK', 400: 'The Public Key is invalid', 429: 'Too many requests' }[relayStatus] ?? '';
           return route.fulfill({ status: relayStatus, body });
         }
@@ -199,11 +202,21 @@ describe('reports and sending', () => {
       await sendByEmail(page);
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/sending limit.*Wait/);
 
+      // The relay never answers: after 20 s the teacher is told, and nothing is said to be sent.
+      relayHangs = true;
+      await sendByEmail(page);
+      expect(await page.getByRole('button', { name: 'Sending…' }).count()).toBe(1);
+      await expect
+        .poll(() => page.getByTestId('send-message').textContent(), { timeout: 40_000 })
+        .toMatch(/did not answer within 20 s, so the report is not known to be sent/);
+      expect(await page.getByRole('button', { name: 'Send by e-mail' }).isEnabled()).toBe(true);
+      relayHangs = false;
+
       // Offline: refused at once, nothing posted.
       await context.setOffline(true);
       await sendByEmail(page);
       await expect.poll(() => page.getByTestId('send-message').textContent()).toMatch(/offline.*nothing was sent/);
-      expect(relayed).toHaveLength(4);
+      expect(relayed).toHaveLength(5);
       expect(refused).toEqual([]);
       expect(errors).toEqual([]);
     } finally {

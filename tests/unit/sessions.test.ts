@@ -9,7 +9,14 @@ import { describe, expect, it } from 'vitest';
 import { deleteSession } from '../../src/db/attendance';
 import { exportAttendanceCsv } from '../../src/db/csv';
 import { addStudent } from '../../src/db/students';
-import { closeSession, editSession, markByHand, recordSighting, startSession } from '../../src/services/attendance';
+import {
+  closeSession,
+  closeStaleSessions,
+  editSession,
+  markByHand,
+  recordSighting,
+  startSession,
+} from '../../src/services/attendance';
 import { studentForm } from '../helpers/students';
 import { useTestDatabase } from '../helpers/test-db';
 
@@ -121,5 +128,23 @@ describe('editing and deleting sessions', () => {
     const kept = await t.db.attendance.toArray();
     expect(kept).toHaveLength(3);
     expect(kept[0]!.sessionCopy).toMatchObject({ course: 'Biology', className: '10A', date: '2026-09-01' });
+  });
+
+  it('a session left open by a crash is closed at its last activity on the next start, its unseen absent', async () => {
+    const { students, session } = await lesson(); // last activity: Bình seen at 08:25
+    const fresh = await startSession(t.db, {
+      course: 'Chemistry',
+      className: '10A',
+      start: new Date('2026-09-01T10:40:00Z'),
+    });
+    await markByHand(t.db, fresh.id!, students[0]!, 'present', 'Cô Lan', new Date('2026-09-01T10:50:00Z'));
+    // Three hours after the first lesson's last sighting, not after the second's start.
+    const closed = await closeStaleSessions(t.db, students, new Date('2026-09-01T11:30:00Z'));
+    expect(closed.map((c) => [c.session.id, c.closedAt, c.absent])).toEqual([
+      [session.id, '2026-09-01T08:25:00.000Z', 1],
+    ]);
+    expect(await t.db.sessions.get(session.id)).toMatchObject({ end: '2026-09-01T08:25:00.000Z', endEstimated: true });
+    expect((await t.db.sessions.get(fresh.id))?.end).toBeNull();
+    expect(await closeStaleSessions(t.db, students, new Date('2026-09-01T11:30:00Z'))).toEqual([]);
   });
 });
