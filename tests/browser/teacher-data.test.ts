@@ -21,7 +21,8 @@ import { addStudent } from '../../src/db/students';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/embedding/models';
 import { encodeCodePage } from '../helpers/code-pages';
 import { studentForm } from '../helpers/students';
-import { launchChromium, serveBuiltApp } from '../helpers/chromium';
+import { launchChromium, makeMjpeg, serveBuiltApp } from '../helpers/chromium';
+import { NPM_PHOTOS } from '../helpers/images';
 import { projectRoot } from '../helpers/datasets';
 
 const shots = join(projectRoot, 'test-results', 'screenshots');
@@ -541,6 +542,39 @@ describe("a teacher's data", () => {
       await expect.poll(() => p.getByRole('table', { name: 'Students' }).locator('tbody tr').count()).toBe(2);
     } finally {
       await noCamera.close();
+    }
+  });
+
+  it('runs live attendance in one tab at a time; the other says so and still marks by hand', async () => {
+    const camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
+    const browser = await launchChromium({ camera });
+    try {
+      const a = await browser.newPage();
+      await a.goto(`${app.url}#/settings`);
+      await a.locator('input[type=file][accept*=".fabackup"]').setInputFiles(join(work, 'trained.json'));
+      await a.getByRole('dialog', { name: 'Restore this backup?' }).getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => a.getByRole('status').allTextContents()).toContain('Backup restored.');
+      await a.goto(`${app.url}#/attendance`);
+      await a.getByLabel('Course').fill('Toán');
+      await a.getByRole('button', { name: 'Start attendance', exact: true }).click();
+      await a.getByTestId('live-stats').waitFor({ timeout: 120_000 });
+
+      const b = await browser.newPage();
+      await b.goto(`${app.url}#/attendance`);
+      await b.getByLabel('Course').fill('Toán');
+      await b.getByRole('button', { name: 'Start attendance', exact: true }).click();
+      await expect
+        .poll(() => b.getByRole('alert').first().textContent())
+        .toMatch(/already running in another tab or window of this app/);
+      expect(await b.getByTestId('live-stats').count()).toBe(0);
+
+      // Stopped in the first tab, the second may start.
+      await a.getByRole('button', { name: 'Stop', exact: true }).click();
+      await b.getByRole('button', { name: 'Start attendance', exact: true }).click();
+      await b.getByTestId('live-stats').waitFor({ timeout: 120_000 });
+      await b.getByRole('button', { name: 'Stop', exact: true }).click();
+    } finally {
+      await browser.close();
     }
   });
 });
