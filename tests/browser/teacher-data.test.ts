@@ -545,12 +545,13 @@ describe("a teacher's data", () => {
     }
   });
 
-  it('runs live attendance in one tab at a time; the other says so and still marks by hand', async () => {
+  it('runs live attendance in one tab at a time; a camera that goes mid-lesson is said, the session kept', async () => {
     const camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
     const browser = await launchChromium({ camera });
     try {
       const a = await browser.newPage();
       await a.goto(`${app.url}#/settings`);
+      // The trained class the camera test above wrote (the tests of this file run in order, as one day).
       await a.locator('input[type=file][accept*=".fabackup"]').setInputFiles(join(work, 'trained.json'));
       await a.getByRole('dialog', { name: 'Restore this backup?' }).getByRole('button', { name: 'Restore' }).click();
       await expect.poll(() => a.getByRole('status').allTextContents()).toContain('Backup restored.');
@@ -572,7 +573,19 @@ describe("a teacher's data", () => {
       await a.getByRole('button', { name: 'Stop', exact: true }).click();
       await b.getByRole('button', { name: 'Start attendance', exact: true }).click();
       await b.getByTestId('live-stats').waitFor({ timeout: 120_000 });
-      await b.getByRole('button', { name: 'Stop', exact: true }).click();
+
+      // The camera goes mid-lesson (its track ends, as when the cable is pulled): said, recognition stops,
+      // the session stays open for marking by hand.
+      await b.evaluate(() => {
+        const track = (document.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0]!;
+        track.stop();
+        track.dispatchEvent(new Event('ended'));
+      });
+      await expect.poll(() => b.getByTestId('camera-note').textContent()).toMatch(/The camera stopped.*marks are kept/);
+      expect(await b.getByTestId('live-stats').count()).toBe(0);
+      await b.getByTestId('open-session').waitFor();
+      expect(await b.getByRole('button', { name: 'Start the camera', exact: true }).count()).toBe(1);
+      await b.getByRole('button', { name: 'End session', exact: true }).click();
     } finally {
       await browser.close();
     }
