@@ -5,7 +5,7 @@
  */
 import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
 import { ValidationError } from '../core/errors';
-import type { AttendanceDatabase } from './schema';
+import { AttendanceDatabase } from './schema';
 import { rebuildAllPacks } from './samples';
 import { guardWrite } from './storage';
 
@@ -73,12 +73,33 @@ export async function checkBackup(db: AttendanceDatabase, file: Blob): Promise<B
   return { databaseVersion: version, tables: Object.fromEntries(parsed.data.tables.map((t) => [t.name, t.rowCount])) };
 }
 
-/** Replaces everything in the database with the backup, after checking it whole. */
+/**
+ * Replaces everything in the database with the backup, after checking it whole, all or nothing. The file
+ * is first imported into a staging database (dexie-export-import reads the file in chunks between its own
+ * transactions, and clears tables in transactions of their own: a crash or a failing row there used to
+ * leave an empty database); then one transaction replaces every table with the staged rows and rebuilds the
+ * packs. After a failure or a killed browser at any moment the database holds the old data or the new.
+ */
 export async function restoreBackup(db: AttendanceDatabase, file: Blob): Promise<BackupSummary> {
   const summary = await checkBackup(db, file);
-  await guardWrite('the restored data', () =>
-    importInto(db, file, { clearTablesBeforeImport: true, acceptVersionDiff: true }),
-  );
-  await rebuildAllPacks(db);
+  const staging = new AttendanceDatabase(`${db.name}-restoring`);
+  try {
+    await staging.delete();
+    await staging.open();
+    await guardWrite('the backup being read', () =>
+      importInto(staging, file, { acceptNameDiff: true, acceptVersionDiff: true }),
+    );
+    const rows = await Promise.all(staging.tables.map(async (t) => [t.name, await t.toArray()] as const));
+    await guardWrite('the restored data', () =>
+      db.transaction('rw', db.tables, async () => {
+        for (const t of db.tables) await t.clear();
+        for (const [name, list] of rows) await db.table(name).bulkAdd(list);
+        await rebuildAllPacks(db);
+      }),
+    );
+  } finally {
+    staging.close();
+    await staging.delete();
+  }
   return summary;
 }

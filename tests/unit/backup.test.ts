@@ -42,6 +42,25 @@ describe('backup and restore', () => {
     expect(new Uint8Array(await sample.image.arrayBuffer())).toEqual(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3]));
   });
 
+  it('is all or nothing: a backup that fails half-way through the import leaves the data as it was', async () => {
+    // A backup whose students break the unique index on import (two rows with one ID): it passes the file
+    // checks, and the write fails after the tables were cleared, as a browser killed mid-restore would.
+    const json = JSON.parse(await (await exportBackup(db)).text()) as {
+      data: {
+        data: { tableName: string; rows: Record<string, unknown>[] }[];
+        tables: { name: string; rowCount: number }[];
+      };
+    };
+    const students = json.data.data.find((t) => t.tableName === 'students')!;
+    students.rows.push({ ...students.rows[0]!, id: 999 });
+    json.data.tables.find((t) => t.name === 'students')!.rowCount = students.rows.length;
+    const broken = new Blob([JSON.stringify(json)], { type: 'application/json' });
+    await addStudent(db, studentForm('S002', 'Trần Văn Bình'));
+    await expect(restoreBackup(db, broken)).rejects.toThrow();
+    expect((await db.students.toArray()).map((s) => s.studentId).sort()).toEqual(['S001', 'S002']);
+    expect(await db.faceSamples.count()).toBe(1);
+  });
+
   it('refuses a truncated, a foreign and a newer file, changing nothing', async () => {
     const text = await (await exportBackup(db)).text();
     const cases: [Blob, RegExp][] = [
