@@ -8,7 +8,7 @@ import { VitePWA } from 'vite-plugin-pwa';
  * thumbnails, camera snapshots), and one outside host, the e-mail relay. Anything else the browser
  * refuses. Only in the build (Vite's dev server injects its own scripts and styles).
  */
-export const CONTENT_SECURITY_POLICY = [
+const CONTENT_SECURITY_POLICY = [
   "default-src 'self'",
   "script-src 'self' 'wasm-unsafe-eval'",
   "worker-src 'self' blob:",

@@ -68,46 +68,36 @@ function clipsFor(photos: readonly string[]): Clip[] {
     `color=c=0x6b7280:s=${W}x${H}:r=${FPS}[bg];[0]scale=-2:230,format=rgba${extra},rotate='0.07*sin(2*PI*t/1.7)':c=none:ow=rotw(0.12):oh=roth(0.12)[p];[bg][p]overlay=x='(W-w)/2+45*sin(2*PI*t/2.3)':y='(H-h)/2+12*sin(2*PI*t/1.3)':shortest=1,format=rgb24`;
   return [
     ...live,
-    ...photos.flatMap((photo, i): Clip[] => [
-      {
-        kind: 'still photo',
-        name: `still ${i}`,
-        args: ['-loop', '1', '-framerate', String(FPS), '-i', photo, '-vf', fit],
-      },
-      {
-        kind: 'hand-held photo',
-        name: `held ${i}`,
-        args: ['-loop', '1', '-framerate', String(FPS), '-i', photo, '-filter_complex', held('')],
-      },
-      {
-        kind: 'phone frame',
-        name: `phone ${i}`,
-        args: [
-          '-loop',
-          '1',
-          '-framerate',
-          String(FPS),
-          '-i',
-          photo,
-          '-filter_complex',
-          held(',pad=iw+28:ih+60:14:30:white'),
-        ],
-      },
-      {
-        kind: 'screen moiré',
-        name: `moire ${i}`,
-        args: [
-          '-loop',
-          '1',
-          '-framerate',
-          String(FPS),
-          '-i',
-          photo,
-          '-vf',
-          `${fit},format=yuv444p,geq=lum='lum(X,Y)*(0.82+0.18*sin(X*1.7+Y*0.45+T*3))':cb='cb(X,Y)':cr='cr(X,Y)',format=rgb24`,
-        ],
-      },
-    ]),
+    ...photos.flatMap((photo, i): Clip[] => {
+      // The photo as a video at FPS, for ffmpeg to move, frame or pattern.
+      const looped = ['-loop', '1', '-framerate', String(FPS), '-i', photo];
+      return [
+        {
+          kind: 'still photo',
+          name: `still ${i}`,
+          args: [...looped, '-vf', fit],
+        },
+        {
+          kind: 'hand-held photo',
+          name: `held ${i}`,
+          args: [...looped, '-filter_complex', held('')],
+        },
+        {
+          kind: 'phone frame',
+          name: `phone ${i}`,
+          args: [...looped, '-filter_complex', held(',pad=iw+28:ih+60:14:30:white')],
+        },
+        {
+          kind: 'screen moiré',
+          name: `moire ${i}`,
+          args: [
+            ...looped,
+            '-vf',
+            `${fit},format=yuv444p,geq=lum='lum(X,Y)*(0.82+0.18*sin(X*1.7+Y*0.45+T*3))':cb='cb(X,Y)':cr='cr(X,Y)',format=rgb24`,
+          ],
+        },
+      ];
+    }),
   ];
 }
 

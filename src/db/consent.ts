@@ -32,11 +32,6 @@ export function requireConsent(student: Student): void {
   if (problem) throw new ValidationError(problem, { consent: 'missing' });
 }
 
-/** The tables an erasure of face data writes; callers' transactions include them. */
-export function faceTables(db: AttendanceDatabase) {
-  return [db.students, db.faceSamples, db.embeddingPacks, db.classifiers] as const;
-}
-
 export interface Erased {
   readonly samples: number;
   /** Trained classifiers removed because they held an erased student. */
@@ -44,12 +39,13 @@ export interface Erased {
 }
 
 /**
- * Erases the face data of these students (inside the caller's transaction over `faceTables`, or its own):
+ * Erases the face data of these students (inside the caller's transaction over students, faceSamples,
+ * embeddingPacks and classifiers, or its own):
  * samples, packs, and the classifiers trained on any of them.
  */
 export async function eraseFaceData(db: AttendanceDatabase, studentIds: readonly string[]): Promise<Erased> {
   if (studentIds.length === 0) return { samples: 0, classifiers: 0 };
-  return db.transaction('rw', faceTables(db), async () => {
+  return db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
     const ids = new Set(studentIds);
     const samples = await db.faceSamples
       .where('studentId')

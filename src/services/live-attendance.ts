@@ -48,8 +48,8 @@ export class LiveAttendance {
   private readonly pending = new Map<string, AttendanceRecord>();
   /** Every write, one after the other in the order asked (a frame's sightings, a click's mark). */
   private queue: Promise<unknown> = Promise.resolve();
-  /** Who is told which students are marked: the face engine while the camera runs. */
-  engine: MarkedSink;
+  /** Who is told which students are marked: the face engine while the camera runs, else nobody. */
+  private sink: MarkedSink;
 
   constructor(
     private readonly db: AttendanceDatabase,
@@ -59,7 +59,12 @@ export class LiveAttendance {
     private readonly options: { readonly writeEveryMs?: number; readonly now?: () => number } = {},
   ) {
     this.byId = new Map(students.map((s) => [s.studentId, s]));
-    this.engine = engine ?? NO_ENGINE;
+    this.sink = engine ?? NO_ENGINE;
+  }
+
+  /** The engine to tell who is marked (null: none, the camera is off). */
+  set engine(engine: MarkedSink | null) {
+    this.sink = engine ?? NO_ENGINE;
   }
 
   get attendance(): readonly AttendanceRecord[] {
@@ -80,7 +85,7 @@ export class LiveAttendance {
   /** Reads the session's records and tells the engine who is marked. */
   async load(): Promise<readonly AttendanceRecord[]> {
     this.records = this.withPending(await sessionAttendance(this.db, this.session.id!));
-    await this.engine.setMarked(this.marked());
+    await this.sink.setMarked(this.marked());
     return this.records;
   }
 
@@ -103,7 +108,7 @@ export class LiveAttendance {
     if (existing?.id !== undefined) shown.id = existing.id;
     this.pending.set(studentId, shown);
     this.records = this.withPending(this.records);
-    void this.engine.setMarked(this.marked()).catch(() => undefined);
+    void this.sink.setMarked(this.marked()).catch(() => undefined);
     const written = this.inTurn(async () => {
       try {
         await markByHand(this.db, this.session.id!, student, status, by, at, note);

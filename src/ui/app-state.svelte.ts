@@ -106,6 +106,9 @@ export class AppState {
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
   private stopWatching: (() => void) | null = null;
+  private purgeTimer: ReturnType<typeof setInterval> | undefined;
+  /** The day the retention purge last ran (YYYY-MM-DD). */
+  private purgedOn = '';
 
   async init(): Promise<void> {
     this.settings = await loadSettings(this.db);
@@ -141,9 +144,6 @@ export class AppState {
       if (today() !== this.purgedOn) void this.purgeFaceData();
     }, 3_600_000);
   }
-
-  private purgeTimer: ReturnType<typeof setInterval> | undefined;
-  private purgedOn = '';
 
   /** Closes sessions a crash or a closed tab left open, and says which. */
   private async closeStaleSessions(): Promise<void> {

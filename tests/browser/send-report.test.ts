@@ -17,6 +17,7 @@ import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent } from '../../src/db/students';
 import { markByHand, recordSighting, startSession } from '../../src/services/attendance';
 import { launchChromium, serveBuiltApp } from '../helpers/chromium';
+import { fillRelaySettings } from '../helpers/relay';
 import { projectRoot } from '../helpers/datasets';
 import { studentForm } from '../helpers/students';
 
@@ -73,19 +74,6 @@ async function sendByEmail(page: Page): Promise<void> {
   await dialog.getByRole('button', { name: 'Send', exact: true }).click();
 }
 
-async function setRelay(page: Page): Promise<void> {
-  await page.goto(`${app.url}#/settings`);
-  for (const [label, value] of [
-    ['Public key', 'test-public-key'],
-    ['Service ID', 'service_school'],
-    ['Template ID', 'template_report'],
-    ['Recipients (separated by commas)', 'head@school.example, office@school.example'],
-  ] as const) {
-    await page.getByLabel(label).fill(value);
-    await page.getByLabel(label).press('Tab');
-  }
-}
-
 describe('reports and sending', () => {
   it('restores a backup, charts it, prints it, and sends the CSV through the relay', async () => {
     const context = await launchChromium();
@@ -122,7 +110,7 @@ describe('reports and sending', () => {
       await dialog.getByRole('button', { name: 'Restore' }).click();
       await expect.poll(() => page.getByRole('status').allTextContents()).toContain('Backup restored.');
 
-      await setRelay(page);
+      await fillRelaySettings(page, app.url, 'head@school.example, office@school.example');
       // A test e-mail first.
       await page.getByRole('button', { name: 'Send test e-mail' }).click();
       await expect.poll(() => page.getByTestId('test-email-message').textContent()).toMatch(/Test e-mail sent/);

@@ -20,3 +20,8 @@ export function useTestDatabase(prefix: string): { db: AttendanceDatabase } {
   });
   return holder;
 }
+
+/** A stored classifier record trained on `classes` (only what erasure reads of it: its class list). */
+export function classifierTrainedOn(classes: readonly string[]) {
+  return { modelId: 'faceres', snapshot: JSON.stringify({ classes }), needsRetraining: false, trainedAt: 'x' };
+}

@@ -13,7 +13,7 @@ import { addFaceSamples } from '../../src/db/samples';
 import type { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent, getStudent, updateStudent } from '../../src/db/students';
 import { studentForm } from '../helpers/students';
-import { useTestDatabase } from '../helpers/test-db';
+import { classifierTrainedOn, useTestDatabase } from '../helpers/test-db';
 
 const t = useTestDatabase('consent');
 
@@ -81,13 +81,7 @@ describe('consent', () => {
     await addStudent(t.db, studentForm('S2', 'Bình'));
     await addFaceSamples(t.db, 'S1', [sample(), sample()]);
     await addFaceSamples(t.db, 'S2', [sample()]);
-    const trained = (classes: string[]) => ({
-      modelId: 'faceres',
-      snapshot: JSON.stringify({ classes }),
-      needsRetraining: false,
-      trainedAt: 'x',
-    });
-    await t.db.classifiers.bulkAdd([trained(['S1', 'S2']), trained(['S2'])]);
+    await t.db.classifiers.bulkAdd([classifierTrainedOn(['S1', 'S2']), classifierTrainedOn(['S2'])]);
     expect((await rowsOf(t.db, 'S1')).length).toBeGreaterThan(0);
     const an = (await getStudent(t.db, 'S1'))!;
     await updateStudent(t.db, 'S1', {

@@ -7,7 +7,7 @@ import { guardWrite } from '../../src/db/storage';
 import { addStudent, deleteStudent, findStudents, getStudent, updateStudent } from '../../src/db/students';
 import type { StudentInput } from '../../src/db/validation';
 import { markByHand, recordSighting, sessionAttendance, startSession } from '../../src/services/attendance';
-import { useTestDatabase } from '../helpers/test-db';
+import { classifierTrainedOn, useTestDatabase } from '../helpers/test-db';
 
 const t = useTestDatabase('db');
 
@@ -100,13 +100,7 @@ describe('deleting a student', () => {
   it('removes their samples and every classifier trained on them, flags the rest, keeps past attendance', async () => {
     const a = await enrolWithSamples('S001');
     await enrolWithSamples('S002');
-    const trained = (classes: string[]) => ({
-      modelId: 'faceres',
-      snapshot: JSON.stringify({ classes }),
-      needsRetraining: false,
-      trainedAt: 'x',
-    });
-    await t.db.classifiers.bulkAdd([trained(['S001', 'S002']), trained(['S002'])]);
+    await t.db.classifiers.bulkAdd([classifierTrainedOn(['S001', 'S002']), classifierTrainedOn(['S002'])]);
     const session = await startSession(t.db, {
       course: 'Biology',
       className: '10A',
