@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Canvas, loadImage, type Image } from '@napi-rs/canvas';
 import { seededRandom, shuffleInPlace } from '../../src/classifier/random';
 import type { FaceDetection } from '../../src/core/types';
-import type { MtcnnDetector } from '../../src/detection';
+import type { FaceDetector } from '../../src/detection';
 import { decodeImageBytes, imageToTensor, type RgbImage } from '../lib/image-file';
 
 export interface Person {
@@ -222,7 +222,7 @@ export function seatAt(seats: readonly Seat[], x: number, y: number): Seat | und
 export async function loadViews(
   plan: ClassroomPlan,
   seats: readonly Seat[],
-  detector: MtcnnDetector,
+  detector: FaceDetector,
   rgb: (path: string) => RgbImage,
 ): Promise<Map<string, ViewPhoto[]>> {
   const views = new Map<string, ViewPhoto[]>();

@@ -1,3 +1,12 @@
 export { MtcnnDetector } from './mtcnn';
 export { DEFAULT_MTCNN_OPTIONS, resolveMtcnnOptions, type MtcnnOptions, type ResolvedMtcnnOptions } from './options';
 export { MTCNN_INDEX_FILE, MTCNN_NETS } from './model-files';
+export {
+  DEFAULT_DETECTOR,
+  DETECTORS,
+  detectorEntry,
+  type DetectOptions,
+  type DetectorEntry,
+  type DetectorId,
+  type FaceDetector,
+} from './detector';

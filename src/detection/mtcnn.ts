@@ -16,6 +16,7 @@ import {
   type Candidate,
   type Offsets,
 } from './boxes';
+import type { FaceDetector } from './detector';
 import { readMtcnnWeights } from './model-files';
 import { disposeMtcnnParams, prepareMtcnnParams, runOnet, runPnet, runRnet, type MtcnnParams } from './networks';
 import { nonMaxSuppression } from './nms';
@@ -33,7 +34,8 @@ const LANDMARK_JITTERS: readonly (readonly [number, number, number])[] = [
   [0, 0, 1.08],
 ];
 
-export class MtcnnDetector {
+export class MtcnnDetector implements FaceDetector {
+  readonly id = 'mtcnn';
   private params: MtcnnParams | null;
 
   private constructor(

@@ -1,17 +1,16 @@
-/** Loads the face detector from the app's own model files and warms it up. */
+/** Loads a face detector of the registry from the app's own model files and warms it up. */
 import { appBase } from '../core/app-base';
 import { httpAssetReader } from '../core/assets';
-import { MtcnnDetector, type MtcnnOptions } from '../detection';
-
-export type { MtcnnDetector, MtcnnOptions };
+import { DEFAULT_DETECTOR, detectorEntry, type DetectorId, type FaceDetector } from '../detection';
 
 /** Where the built app serves its models: `public/models` under the app's base path. */
 export function modelsUrl(sub: string): string {
   return new URL(`models/${sub}/`, appBase()).href;
 }
 
-export async function loadFaceDetector(options: MtcnnOptions = {}): Promise<MtcnnDetector> {
-  const detector = await MtcnnDetector.load(httpAssetReader(modelsUrl('mtcnn')), options);
+export async function loadFaceDetector(id: DetectorId = DEFAULT_DETECTOR): Promise<FaceDetector> {
+  const entry = detectorEntry(id);
+  const detector = await entry.load(httpAssetReader(modelsUrl(entry.folder)));
   await detector.warmUp();
   return detector;
 }

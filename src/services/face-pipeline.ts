@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../core/types';
-import type { MtcnnDetector, MtcnnOptions } from '../detection';
+import type { DetectOptions, FaceDetector } from '../detection';
 import type { EmbeddingModelDescriptor, FaceEmbedder } from '../embedding';
 import { cutFaceImages, FACE_IMAGE_SIZE } from '../embedding/face-image';
 import { faceSharpness } from '../embedding/sharpness';
@@ -29,7 +29,7 @@ const PYRAMID_FACE = 20;
  * taken down for the pyramid until that face is about 20 px (a 1280×720 camera with faces from 32 px runs its
  * pyramid at 800×450: about a third of the work). Boxes still come in the frame's own pixels.
  */
-export function liveDetectOptions(width: number, height: number, smallest: SmallestFace): MtcnnOptions {
+export function liveDetectOptions(width: number, height: number, smallest: SmallestFace): DetectOptions {
   const minFace = Math.max(PYRAMID_FACE, Math.round(width * SMALLEST_FACE_SHARE[smallest]));
   const longer = Math.max(width, height);
   return { minFaceSize: PYRAMID_FACE, maxInputSize: Math.max(48, Math.round((longer * PYRAMID_FACE) / minFace)) };
@@ -75,7 +75,7 @@ export type FaceChooser = (faces: readonly FaceDetection[], width: number, heigh
 
 export class FacePipeline {
   constructor(
-    readonly detector: MtcnnDetector,
+    readonly detector: FaceDetector,
     readonly embedder: FaceEmbedder,
   ) {}
 
@@ -103,7 +103,7 @@ export class FacePipeline {
    * The live session's work on one frame ([height, width, 3]; the caller keeps it): full detection with
    * `detect`, faces followed by O-Net alone, embeddings, and the frame's signature (24×32 or so grey cells).
    */
-  frameWork(frame: tf.Tensor3D, detect: MtcnnOptions): FrameWork {
+  frameWork(frame: tf.Tensor3D, detect: DetectOptions): FrameWork {
     return {
       detect: () => this.detector.detectFaces(frame, detect),
       refresh: (boxes) => this.detector.refreshFaces(frame, boxes),

@@ -15,10 +15,10 @@ import { fileAssetReader, mtcnnModelDir } from '../../scripts/lib/node-tf';
 import { ModelLoadError } from '../../src/core/errors';
 import { iou, matchBoxes, squareAboutCentre } from '../../src/core/geometry';
 import type { FaceDetection } from '../../src/core/types';
-import { MtcnnDetector } from '../../src/detection';
+import { DEFAULT_DETECTOR, MtcnnDetector, detectorEntry, type FaceDetector } from '../../src/detection';
 import { datasetsDir, hasDatasets, missingDatasetsNote, readDlibBoxes } from '../helpers/datasets';
 import { NPM_PHOTOS, loadImageTensor } from '../helpers/images';
-import { loadDetector, tf, useWasm } from '../helpers/tf-node';
+import { loadDetector, mtcnnFiles, tf, useWasm } from '../helpers/tf-node';
 
 let detector: MtcnnDetector;
 
@@ -335,5 +335,30 @@ describe('MTCNN model files', () => {
     const e = await loadError(d);
     expect(e.file).toBe('mtcnn.json');
     expect(e.message).toMatch(/npm run models/);
+  });
+});
+
+describe('the detector registry', () => {
+  it('loads MTCNN by its id, as the face pipeline takes it', async () => {
+    const entry = detectorEntry(DEFAULT_DETECTOR);
+    expect(entry.folder).toBe('mtcnn');
+    const loaded: FaceDetector = await entry.load(mtcnnFiles);
+    try {
+      expect(loaded.id).toBe('mtcnn');
+      const photo = Object.values(NPM_PHOTOS)[0]!;
+      const frame = loadImageTensor(photo.file);
+      try {
+        expect(await loaded.detectFaces(frame)).toHaveLength(photo.faces);
+      } finally {
+        frame.dispose();
+      }
+    } finally {
+      loaded.dispose();
+    }
+  });
+
+  it('names the known detectors for an unknown id', () => {
+    expect(() => detectorEntry('blazeface')).toThrow(/No face detector "blazeface"; known: mtcnn/);
+    expect(() => detectorEntry('toString')).toThrow(RangeError);
   });
 });
