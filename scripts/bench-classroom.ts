@@ -10,6 +10,9 @@
  *   npm run bench:classroom -- [--seated 30] [--absent 4] [--strangers 4] [--seconds 120] [--seed 1]
  *     [--pipelines baseline,app,tracked] [--model ID] [--json] [--frame-png file.png] [--no-write]
  *
+ * `app@ID` and `tracked@ID` run those pipelines with detector ID of the registry (`mtcnn`, the default, or
+ * `blazeface`), enrolment included.
+ *
  * The clock of each pipeline's run advances by the time its frames really take on this machine (one frame
  * in flight at a time, as in the app), so slower pipelines see fewer frames. A script, not a test.
  */
@@ -20,7 +23,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierSnapshot, TrainingSample } from '../src/classifier';
 import type { FaceDetection } from '../src/core/types';
-import { MtcnnDetector } from '../src/detection';
+import { detectorEntry } from '../src/detection';
 import { FaceEmbedder } from '../src/embedding/embedder';
 import { DEFAULT_EMBEDDING_MODEL, embeddingModelById } from '../src/embedding/models';
 import { FacePipeline } from '../src/services/face-pipeline';
@@ -39,7 +42,7 @@ import {
   type ViewPhoto,
 } from './bench/classroom-scene';
 import { decodeImageFile, imageToTensor, type RgbImage } from './lib/image-file';
-import { fileAssetReader, initNodeBackend, mtcnnModelDir, projectRoot } from './lib/node-tf';
+import { fileAssetReader, initNodeBackend, projectRoot } from './lib/node-tf';
 
 const { values: args } = parseArgs({
   options: {
@@ -86,13 +89,17 @@ export interface BenchPipeline {
 }
 
 /** The engine a pipeline runs on: its model, with ReLU6 fused only for "tracked" (issue 12's work). */
-const engineKey = (pipeline: string): string =>
-  `${pipeline === 'baseline' ? 'faceres' : (args.model ?? appModelId)}|${pipeline === 'tracked' ? 'fused' : 'as converted'}`;
+const engineKey = (pipeline: string): string => {
+  const [base, detector = 'mtcnn'] = pipeline.split('@') as [string, string?];
+  return `${base === 'baseline' ? 'faceres' : (args.model ?? appModelId)}|${base === 'tracked' ? 'fused' : 'as converted'}|${detector}`;
+};
 
 async function loadPipeline(key: string): Promise<FacePipeline> {
-  const [modelId, fuse] = key.split('|') as [string, string];
+  const [modelId, fuse, detectorId] = key.split('|') as [string, string, string];
   const descriptor = embeddingModelById(modelId);
-  const detector = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
+  const detector = await detectorEntry(detectorId).load((folder) =>
+    fileAssetReader(join(projectRoot, 'public', 'models', folder)),
+  );
   const embedder = await FaceEmbedder.load(
     descriptor,
     (network) => fileAssetReader(join(projectRoot, 'public', 'models', network.folder)),
@@ -125,7 +132,8 @@ function pipelines(names: readonly string[], engines: Map<string, FacePipeline>)
         },
       };
     }
-    if (name === 'app' || name === 'tracked') {
+    const base = name.split('@')[0];
+    if (base === 'app' || base === 'tracked') {
       const modelId = args.model ?? appModelId;
       const p = engines.get(engineKey(name))!;
       return {
@@ -133,10 +141,12 @@ function pipelines(names: readonly string[], engines: Map<string, FacePipeline>)
         modelId,
         enrol: (frame) => appEnrol(p, frame),
         train: (samples) => appTrain(samples, modelId),
-        live: (classifier) => new AppLive(p, classifier, name === 'tracked'),
+        live: (classifier) => new AppLive(p, classifier, base === 'tracked'),
       };
     }
-    throw new Error(`bench:classroom: unknown pipeline "${name}" (known: baseline, app, tracked)`);
+    throw new Error(
+      `bench:classroom: unknown pipeline "${name}" (known: baseline, app, tracked; app@DETECTOR and tracked@DETECTOR take a detector of the registry)`,
+    );
   });
 }
 

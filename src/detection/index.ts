@@ -3,6 +3,7 @@ export { DEFAULT_MTCNN_OPTIONS, resolveMtcnnOptions, type MtcnnOptions, type Res
 export { MTCNN_INDEX_FILE, MTCNN_NETS } from './model-files';
 export {
   DEFAULT_DETECTOR,
+  DEFAULT_LIVE_DETECTOR,
   DETECTORS,
   detectorEntry,
   type DetectOptions,
@@ -10,3 +11,4 @@ export {
   type DetectorId,
   type FaceDetector,
 } from './detector';
+export { BlazeFaceDetector, type BlazeModel, type BlazeOptions } from './blazeface';

@@ -10,7 +10,7 @@ export function modelsUrl(sub: string): string {
 
 export async function loadFaceDetector(id: DetectorId = DEFAULT_DETECTOR): Promise<FaceDetector> {
   const entry = detectorEntry(id);
-  const detector = await entry.load(httpAssetReader(modelsUrl(entry.folder)));
+  const detector = await entry.load((folder) => httpAssetReader(modelsUrl(folder)));
   await detector.warmUp();
   return detector;
 }

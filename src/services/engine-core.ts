@@ -1,5 +1,6 @@
 /**
- * The face engine itself: one tfjs backend, the MTCNN detector and the chosen embedding model, loaded once,
+ * The face engine itself: one tfjs backend, the detectors (MTCNN for photos and enrolment, the live one for
+ * live frames) and the chosen embedding model, loaded once,
  * over plain frames (`ImageBitmap` in, plain data out; no DOM). It runs in the engine's Web Worker (see
  * `engine-worker.ts`) and, for comparison and where workers are missing, on the page (`face-engine.ts`).
  * Every method that takes a bitmap closes it.
@@ -10,6 +11,7 @@ import { setAppBase } from '../core/app-base';
 import { httpAssetReader, type AssetReader } from '../core/assets';
 import type { FaceDetection } from '../core/types';
 import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
+import { DEFAULT_DETECTOR, DEFAULT_LIVE_DETECTOR, type DetectorId } from '../detection';
 import { loadFaceDetector, modelsUrl } from './detector';
 import { enrolmentFace, photoFaces } from './face-choice';
 import {
@@ -31,6 +33,8 @@ export interface EngineConfig {
   readonly baseUrl: string;
   /** Rewrite clipped ReLUs into ReLU6 at load (see `embedding/relu6.ts`). Defaults to true. */
   readonly fuseRelu6?: boolean;
+  /** The detector of live frames and the camera check (photos always use MTCNN). Defaults to `DEFAULT_LIVE_DETECTOR`. */
+  readonly liveDetector?: DetectorId;
 }
 
 export interface EngineInfo {
@@ -40,6 +44,8 @@ export interface EngineInfo {
   /** WebAssembly threads (1 on the other backends). */
   readonly threads: number;
   readonly model: EmbeddingModelDescriptor;
+  /** The detector of live frames. */
+  readonly liveDetector: DetectorId;
   /** Where the engine runs: its own worker, or the page's thread. */
   readonly where: 'worker' | 'page';
   /** Time from the start of loading to the first detection done (warm-up included). */
@@ -116,8 +122,10 @@ export class EngineCore {
       const imported = network.imported && network.format === 'graph-model' ? await importedModelReader(network) : null;
       readers.set(network.id, imported ?? httpAssetReader(modelsUrl(network.folder)));
     }
-    const [detector, embedder] = await Promise.all([
-      loadFaceDetector(),
+    const liveDetector = config.liveDetector ?? DEFAULT_LIVE_DETECTOR;
+    const [detector, live, embedder] = await Promise.all([
+      loadFaceDetector(DEFAULT_DETECTOR),
+      liveDetector === DEFAULT_DETECTOR ? null : loadFaceDetector(liveDetector),
       FaceEmbedder.load(config.model, (network) => readers.get(network.id)!, { fuseRelu6: config.fuseRelu6 ?? true }),
     ]);
     await embedder.warmUp();
@@ -126,17 +134,18 @@ export class EngineCore {
       backendNote: choice.note,
       threads: choice.threads,
       model: config.model,
+      liveDetector,
       where,
       startMs: Math.round(performance.now() - started),
     };
-    return new EngineCore(new FacePipeline(detector, embedder), info);
+    return new EngineCore(new FacePipeline(detector, embedder, live ?? detector), info);
   }
 
-  /** The faces in a frame (the camera check). */
+  /** The faces in a frame, as live attendance's detector finds them (the camera check). */
   async detect(bitmap: ImageBitmap): Promise<FrameAnalysis<FaceDetection>> {
     return this.withFrame(bitmap, async (frame) => {
       const started = performance.now();
-      const faces = await this.pipeline.detector.detectFaces(frame);
+      const faces = await this.pipeline.live.detectFaces(frame);
       const ms = performance.now() - started;
       return { width: frame.shape[1], height: frame.shape[0], faces, ms, stages: { detectMs: ms, embedMs: 0 } };
     });

@@ -74,9 +74,14 @@ export interface FrameAnalysis<F> {
 export type FaceChooser = (faces: readonly FaceDetection[], width: number, height: number) => readonly FaceDetection[];
 
 export class FacePipeline {
+  /**
+   * `detector` finds the faces of photos and enrolment frames (thorough: time matters less there); `live`
+   * those of live frames (fast; by default the same one).
+   */
   constructor(
     readonly detector: FaceDetector,
     readonly embedder: FaceEmbedder,
+    readonly live: FaceDetector = detector,
   ) {}
 
   get model(): EmbeddingModelDescriptor {
@@ -101,12 +106,12 @@ export class FacePipeline {
 
   /**
    * The live session's work on one frame ([height, width, 3]; the caller keeps it): full detection with
-   * `detect`, faces followed by O-Net alone, embeddings, and the frame's signature (24×32 or so grey cells).
+   * `detect` by the live detector, faces followed by O-Net alone, embeddings, and the frame's signature (24×32 or so grey cells).
    */
   frameWork(frame: tf.Tensor3D, detect: DetectOptions): FrameWork {
     return {
-      detect: () => this.detector.detectFaces(frame, detect),
-      refresh: (boxes) => this.detector.refreshFaces(frame, boxes),
+      detect: () => this.live.detectFaces(frame, detect),
+      refresh: (boxes) => this.live.refreshFaces(frame, boxes),
       embed: (faces) => this.embedder.embedFaces(frame, faces),
       signature: async () => {
         const [h, w] = frame.shape;
@@ -196,6 +201,7 @@ export class FacePipeline {
 
   dispose(): void {
     this.detector.dispose();
+    if (this.live !== this.detector) this.live.dispose();
     this.embedder.dispose();
   }
 }

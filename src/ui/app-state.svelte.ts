@@ -217,7 +217,8 @@ export class AppState {
 
   /** The face engine for the current backend and model, started on first use. */
   faceEngine(): Promise<FaceEngine> {
-    const key = `${this.backendPreference()}|${this.settings.modelId}`;
+    const liveDetector = this.engineMode.liveDetector ?? this.settings.liveDetector;
+    const key = `${this.backendPreference()}|${this.settings.modelId}|${liveDetector}`;
     if (this.engine && this.engineKey === key) return this.engine;
     const previous = this.engine;
     this.engineKey = key;
@@ -230,6 +231,7 @@ export class AppState {
           model: $state.snapshot(this.model),
           baseUrl: pageAppBase(),
           fuseRelu6: this.engineMode.fuseRelu6,
+          liveDetector,
         },
         this.engineMode.where,
       );

@@ -12,13 +12,20 @@ export function backendFromUrl(search: string): BackendPreference {
  * `?engine=page` runs the face engine on the page's thread instead of its worker, `?tracking=off` detects and
  * embeds every face of every frame, and `?fuse=off` loads the embedding graph as converted: together, the
  * pipeline before the live-pipeline work, for `npm run bench:live` to compare against in the same run. None
- * is offered in Settings.
+ * is offered in Settings. `?detector=mtcnn|blazeface` overrides the live detector of Settings (for checks).
  */
-export function engineFromUrl(search: string): { where: 'worker' | 'page'; tracking: boolean; fuseRelu6: boolean } {
+export function engineFromUrl(search: string): {
+  where: 'worker' | 'page';
+  tracking: boolean;
+  fuseRelu6: boolean;
+  liveDetector: 'mtcnn' | 'blazeface' | null;
+} {
   const params = new URLSearchParams(search);
+  const detector = params.get('detector');
   return {
     where: params.get('engine') === 'page' ? 'page' : 'worker',
     tracking: params.get('tracking') !== 'off',
     fuseRelu6: params.get('fuse') !== 'off',
+    liveDetector: detector === 'mtcnn' || detector === 'blazeface' ? detector : null,
   };
 }

@@ -341,8 +341,8 @@ describe('MTCNN model files', () => {
 describe('the detector registry', () => {
   it('loads MTCNN by its id, as the face pipeline takes it', async () => {
     const entry = detectorEntry(DEFAULT_DETECTOR);
-    expect(entry.folder).toBe('mtcnn');
-    const loaded: FaceDetector = await entry.load(mtcnnFiles);
+    expect(entry.folders).toEqual(['mtcnn']);
+    const loaded: FaceDetector = await entry.load(() => mtcnnFiles);
     try {
       expect(loaded.id).toBe('mtcnn');
       const photo = Object.values(NPM_PHOTOS)[0]!;
@@ -358,7 +358,7 @@ describe('the detector registry', () => {
   });
 
   it('names the known detectors for an unknown id', () => {
-    expect(() => detectorEntry('blazeface')).toThrow(/No face detector "blazeface"; known: mtcnn/);
+    expect(() => detectorEntry('retinaface')).toThrow(/No face detector "retinaface"; known: mtcnn, blazeface/);
     expect(() => detectorEntry('toString')).toThrow(RangeError);
   });
 });

@@ -1,4 +1,5 @@
 /** The rules behind the screens: the enrolment gate and pose hints, sighting confirmation, the training summary. */
+import { DEFAULT_LIVE_DETECTOR, detectorEntry } from '../../src/detection';
 import { describe, expect, it } from 'vitest';
 import { trainClassifier, type TrainingSample } from '../../src/classifier';
 import { seededRandom } from '../../src/classifier/random';
@@ -148,5 +149,10 @@ describe('the face a photo enrols', () => {
 describe('defaults', () => {
   it('start new teachers on the default recognition model', () => {
     expect(DEFAULT_SETTINGS.modelId).toBe(DEFAULT_EMBEDDING_MODEL.id);
+  });
+
+  it("start live attendance on the registry's live detector", () => {
+    expect(DEFAULT_SETTINGS.liveDetector).toBe(DEFAULT_LIVE_DETECTOR);
+    expect(detectorEntry(DEFAULT_SETTINGS.liveDetector).id).toBe(DEFAULT_SETTINGS.liveDetector);
   });
 });
