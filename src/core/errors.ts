@@ -3,18 +3,20 @@
  * should do about it; only `src/ui` turns them into text on screen.
  */
 
-export type AppErrorCode = 'model-load' | 'camera' | 'storage' | 'validation' | 'relay' | 'image';
+export type AppErrorCode = 'model-load' | 'camera' | 'storage' | 'validation' | 'relay' | 'image' | 'gpu-lost';
 
+/**
+ * Each class names itself in a literal (`name`), not from `new.target.name`: the built worker bundles are
+ * minified with mangled names, and an error crosses a worker's boundary by its name (see `reviveError`).
+ */
 export abstract class AppError extends Error {
   abstract readonly code: AppErrorCode;
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = new.target.name;
-  }
+  abstract override readonly name: string;
 }
 
 /** A model file is missing, truncated, corrupt or of the wrong shape. `file` names the culprit. */
 export class ModelLoadError extends AppError {
+  override readonly name = 'ModelLoadError';
   readonly code = 'model-load';
   constructor(
     readonly file: string,
@@ -29,6 +31,7 @@ export type CameraProblem = 'no-camera' | 'denied' | 'in-use' | 'unsupported' | 
 
 /** The webcam could not be opened; `problem` tells the UI which advice to show. */
 export class CameraError extends AppError {
+  override readonly name = 'CameraError';
   readonly code = 'camera';
   constructor(
     readonly problem: CameraProblem,
@@ -40,11 +43,13 @@ export class CameraError extends AppError {
 }
 
 export class StorageError extends AppError {
+  override readonly name = 'StorageError';
   readonly code = 'storage';
 }
 
 /** Input that breaks a rule; `fields` maps each wrong field to what is wrong with it. */
 export class ValidationError extends AppError {
+  override readonly name = 'ValidationError';
   readonly code = 'validation';
   constructor(
     message: string,
@@ -55,11 +60,13 @@ export class ValidationError extends AppError {
 }
 
 export class RelayError extends AppError {
+  override readonly name = 'RelayError';
   readonly code = 'relay';
 }
 
 /** A file that is not a decodable image. */
 export class ImageDecodeError extends AppError {
+  override readonly name = 'ImageDecodeError';
   readonly code = 'image';
   constructor(
     readonly file: string,
@@ -68,6 +75,15 @@ export class ImageDecodeError extends AppError {
   ) {
     super(message, options);
   }
+}
+
+/**
+ * The graphics processor stopped serving the app's WebGL context (a driver reset, the laptop's GPU switched,
+ * too many tabs using it). The engine cannot go on on WebGL; the app starts a WebAssembly one instead.
+ */
+export class GpuLostError extends AppError {
+  override readonly name = 'GpuLostError';
+  readonly code = 'gpu-lost';
 }
 
 /** An error as plain data, to cross a worker's boundary (see `reviveError`). */
@@ -111,6 +127,9 @@ export function reviveError(plain: PlainError): Error {
       break;
     case 'RelayError':
       error = new RelayError(plain.message);
+      break;
+    case 'GpuLostError':
+      error = new GpuLostError(plain.message);
       break;
     case 'ImageDecodeError':
       error = new ImageDecodeError(plain.file ?? '', plain.message);

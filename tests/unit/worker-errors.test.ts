@@ -5,6 +5,7 @@ import '../../src/core/worker-errors';
 import {
   CameraError,
   errorToPlain,
+  GpuLostError,
   ImageDecodeError,
   ModelLoadError,
   RelayError,
@@ -22,11 +23,14 @@ describe('errors across a worker boundary', () => {
       new ValidationError('Bad row.', { name: 'Required.' }),
       new RelayError('The relay refused.'),
       new ImageDecodeError('a.jpg', 'Not a picture.'),
+      new GpuLostError('The WebGL context was lost.'),
     ];
     for (const e of errors) {
       const back = reviveError(structuredClone(errorToPlain(e)));
       expect(back).toBeInstanceOf(e.constructor);
       expect(back).toMatchObject({ name: e.name, message: e.message });
+      // Named in literals, so that a minified bundle (class names mangled) still sends the right name.
+      expect(e.name).toBe(e.constructor.name);
     }
     expect(reviveError(errorToPlain(errors[0]))).toMatchObject({ file: 'faceres.bin' });
     expect(reviveError(errorToPlain(errors[1]))).toMatchObject({ problem: 'denied' });
