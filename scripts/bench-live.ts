@@ -4,7 +4,9 @@
  *
  * - "before": `?engine=page&tracking=off&fuse=off`, the face engine on the page's thread, every face of every
  *   frame detected and embedded, the embedding graph as converted (as the app was);
- * - "after": the app as shipped, the engine in its worker, faces tracked, embeddings only where needed.
+ * - "after": the app as shipped, the engine in its worker, faces tracked, embeddings only where needed,
+ *   live frames searched by BlazeFace with O-Net;
+ * - "after-mtcnn": the same with MTCNN searching live frames (`?detector=mtcnn`, Settings' "Thorough").
  *
  * Two scenes: 4 enrolled faces at 640×480 (a 2×2 grid of LFW photos), and a classroom at 1280×720 (30 of 34
  * enrolled students seated, 4 strangers, each seat cycling through three photos of its person every 2 s, as
@@ -17,7 +19,8 @@
  * latency (from the press until the screen shows its effect, timed from outside the page, a click every 3 s
  * on the screen's "Faces in view" toggle), and the engine's tensors and the page's JS heap at the start and the end.
  *
- *   npm run bench:live -- [--seconds 60] [--soak-minutes 0] [--scenes four,classroom] [--seed 1] [--json]
+ *   npm run bench:live -- [--seconds 60] [--soak-minutes 0] [--scenes four,classroom]
+ *     [--pipelines before,after,after-mtcnn] [--seed 1] [--json]
  *
  * `--soak-minutes 10` adds a run of the "after" pipeline on the classroom that long (tensors and heap over
  * time). Needs `npm run build`, Debian's chromium and ffmpeg, and ../shared/datasets. A script, not a test.
@@ -48,6 +51,7 @@ const { values: args } = parseArgs({
     seconds: { type: 'string', default: '60' },
     'soak-minutes': { type: 'string', default: '0' },
     scenes: { type: 'string', default: 'four,classroom' },
+    pipelines: { type: 'string', default: 'before,after,after-mtcnn' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
   },
@@ -71,13 +75,14 @@ interface Scene {
 }
 
 interface Pipeline {
-  readonly name: 'before' | 'after';
+  readonly name: string;
   readonly query: string;
 }
 
 const PIPELINES: readonly Pipeline[] = [
-  { name: 'before', query: '?engine=page&tracking=off&fuse=off' },
+  { name: 'before', query: '?engine=page&tracking=off&fuse=off&detector=mtcnn' },
   { name: 'after', query: '' },
+  { name: 'after-mtcnn', query: '?detector=mtcnn' },
 ];
 
 interface RunFigures {
@@ -343,6 +348,12 @@ async function main(): Promise<void> {
   const soak = Number(args['soak-minutes']);
   const app = await serveBuiltApp();
   const runs: RunFigures[] = [];
+  const chosen = args.pipelines.split(',').map((name) => {
+    const p = PIPELINES.find((q) => q.name === name.trim());
+    if (!p)
+      throw new Error(`bench:live: unknown pipeline "${name}" (known: ${PIPELINES.map((q) => q.name).join(', ')})`);
+    return p;
+  });
   try {
     for (const name of args.scenes.split(',').map((s) => s.trim())) {
       log(`bench:live: preparing the ${name} scene`);
@@ -354,7 +365,7 @@ async function main(): Promise<void> {
         page.on('pageerror', (e) => log(`  page error: ${e.message}`));
         log(`  [${name}] enrolling ${scene.roster.length} students from ${scene.roster.length * 5} photos`);
         await enrol(page, app.url, scene, work);
-        for (const p of PIPELINES) {
+        for (const p of chosen) {
           log(`  [${name}] ${p.name}: ${seconds} s live`);
           runs.push(await live(page, app.url, scene, p, seconds));
         }

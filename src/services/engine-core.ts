@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierSnapshot } from '../classifier';
 import { setAppBase } from '../core/app-base';
+import { GpuLostError } from '../core/errors';
 import { httpAssetReader, type AssetReader } from '../core/assets';
 import type { FaceDetection } from '../core/types';
 import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
@@ -24,7 +25,14 @@ import {
 } from './face-pipeline';
 import { LiveSession, type LiveSessionOptions, type LiveStep } from './live-session';
 import { importedModelReader } from './model-import';
-import { selectBackend, singleThreadedWasm, type BackendName, type BackendPreference } from './tf-backend';
+import {
+  loseWebglContext,
+  selectBackend,
+  singleThreadedWasm,
+  webglContextLost,
+  type BackendName,
+  type BackendPreference,
+} from './tf-backend';
 
 export interface EngineConfig {
   readonly preference: BackendPreference;
@@ -35,6 +43,8 @@ export interface EngineConfig {
   readonly fuseRelu6?: boolean;
   /** The detector of live frames and the camera check (photos always use MTCNN). Defaults to `DEFAULT_LIVE_DETECTOR`. */
   readonly liveDetector?: DetectorId;
+  /** Lose the WebGL context on purpose at the N-th frame (`?lose-webgl-after=N`, to check the fallback). */
+  readonly loseWebglAfterFrames?: number;
 }
 
 export interface EngineInfo {
@@ -106,10 +116,16 @@ async function toJpeg(pixels: Uint8ClampedArray<ArrayBuffer>, size: number): Pro
 export class EngineCore {
   private live: { session: LiveSession; marked: Set<string>; smallestFace: SmallestFace } | null = null;
 
+  /** Frames left until the WebGL context is lost on purpose (see `EngineConfig.loseWebglAfterFrames`). */
+  private loseWebglIn: number | null;
+
   private constructor(
     private readonly pipeline: FacePipeline,
     readonly info: EngineInfo,
-  ) {}
+    loseWebglAfterFrames: number | undefined,
+  ) {
+    this.loseWebglIn = loseWebglAfterFrames ?? null;
+  }
 
   static async start(config: EngineConfig, where: EngineInfo['where']): Promise<EngineCore> {
     const started = performance.now();
@@ -138,7 +154,7 @@ export class EngineCore {
       where,
       startMs: Math.round(performance.now() - started),
     };
-    return new EngineCore(new FacePipeline(detector, embedder, live ?? detector), info);
+    return new EngineCore(new FacePipeline(detector, embedder, live ?? detector), info, config.loseWebglAfterFrames);
   }
 
   /** The faces in a frame, as live attendance's detector finds them (the camera check). */
@@ -236,14 +252,34 @@ export class EngineCore {
     this.pipeline.dispose();
   }
 
+  /**
+   * Runs `use` on the bitmap as a frame tensor, then closes both. On WebGL, a context lost before, during or
+   * after the work is a `GpuLostError`, whatever the work returned or threw: its figures cannot be trusted.
+   */
   private async withFrame<T>(bitmap: ImageBitmap, use: (frame: tf.Tensor3D) => Promise<T>): Promise<T> {
     let frame: tf.Tensor3D | null = null;
     try {
+      if (this.loseWebglIn !== null && --this.loseWebglIn <= 0) {
+        this.loseWebglIn = null;
+        loseWebglContext();
+      }
+      if (webglContextLost()) throw gpuLost();
       frame = tf.browser.fromPixels(bitmap);
-      return await use(frame);
+      const result = await use(frame);
+      if (webglContextLost()) throw gpuLost();
+      return result;
+    } catch (error) {
+      throw webglContextLost() && !(error instanceof GpuLostError) ? gpuLost(error) : error;
     } finally {
       frame?.dispose();
       bitmap.close();
     }
   }
+}
+
+function gpuLost(cause?: unknown): GpuLostError {
+  return new GpuLostError(
+    'The graphics processor stopped working for this app (its WebGL context was lost). Recognition goes on with WebAssembly on the processor.',
+    { cause },
+  );
 }

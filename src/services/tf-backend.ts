@@ -127,6 +127,23 @@ function withThreads(name: BackendName, note: string, threads: number): string {
   return note ? `${note} ${why}` : why;
 }
 
+/** The WebGL context tfjs draws with, where WebGL is the backend in use. */
+function webglContext(): WebGL2RenderingContext | null {
+  if (tf.getBackend() !== 'webgl') return null;
+  const backend = tf.backend() as unknown as { gpgpu?: { gl?: WebGL2RenderingContext } };
+  return backend.gpgpu?.gl ?? null;
+}
+
+/** Whether the WebGL backend's context was lost: its results can no longer be trusted, nor its weights read. */
+export function webglContextLost(): boolean {
+  return webglContext()?.isContextLost() ?? false;
+}
+
+/** Loses the WebGL backend's context on purpose, as a driver reset would (`?lose-webgl-after=`, for checks). */
+export function loseWebglContext(): void {
+  webglContext()?.getExtension('WEBGL_lose_context')?.loseContext();
+}
+
 export function label(name: BackendName): string {
   return { webgl: 'WebGL', wasm: 'WebAssembly', cpu: 'CPU' }[name];
 }

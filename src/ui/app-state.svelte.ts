@@ -102,6 +102,7 @@ export class AppState {
   private lockTimer: ReturnType<typeof setInterval> | undefined;
 
   private engine: Promise<FaceEngine> | null = null;
+  private gpuFailed = false;
   private engineKey = '';
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -211,8 +212,18 @@ export class AppState {
 
   /** The backend asked for: `?backend=` in the address wins over the setting (for checks). */
   private backendPreference(): AppSettings['backend'] {
+    // The GPU failed once in this page: WebAssembly from then on, until the page is loaded again.
+    if (this.gpuFailed) return 'wasm';
     const fromUrl = backendFromUrl(location.search);
     return fromUrl !== 'auto' ? fromUrl : this.settings.backend;
+  }
+
+  /**
+   * The engine lost its WebGL context: the next `faceEngine()` starts a WebAssembly engine in its place (the
+   * old one is disposed), and the engine line says why.
+   */
+  gpuLost(): void {
+    this.gpuFailed = true;
   }
 
   /** The face engine for the current backend and model, started on first use. */
@@ -232,11 +243,14 @@ export class AppState {
           baseUrl: pageAppBase(),
           fuseRelu6: this.engineMode.fuseRelu6,
           liveDetector,
+          loseWebglAfterFrames: this.gpuFailed ? undefined : this.engineMode.loseWebglAfterFrames,
         },
         this.engineMode.where,
       );
       this.backend = engine.info.backend;
-      this.backendNote = engine.info.backendNote;
+      this.backendNote = this.gpuFailed
+        ? `The graphics processor stopped working for this app (WebGL context lost), so it runs on WebAssembly until the page is reloaded. ${engine.info.backendNote}`.trim()
+        : engine.info.backendNote;
       this.engineInfo = engine.info;
       this.engineState = 'ready';
       return engine;

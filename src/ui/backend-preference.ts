@@ -12,13 +12,15 @@ export function backendFromUrl(search: string): BackendPreference {
  * `?engine=page` runs the face engine on the page's thread instead of its worker, `?tracking=off` detects and
  * embeds every face of every frame, and `?fuse=off` loads the embedding graph as converted: together, the
  * pipeline before the live-pipeline work, for `npm run bench:live` to compare against in the same run. None
- * is offered in Settings. `?detector=mtcnn|blazeface` overrides the live detector of Settings (for checks).
+ * is offered in Settings. `?detector=mtcnn|blazeface` overrides the live detector of Settings, and
+ * `?lose-webgl-after=N` loses the WebGL context at the engine's N-th frame (both for checks).
  */
 export function engineFromUrl(search: string): {
   where: 'worker' | 'page';
   tracking: boolean;
   fuseRelu6: boolean;
   liveDetector: 'mtcnn' | 'blazeface' | null;
+  loseWebglAfterFrames: number | undefined;
 } {
   const params = new URLSearchParams(search);
   const detector = params.get('detector');
@@ -27,5 +29,6 @@ export function engineFromUrl(search: string): {
     tracking: params.get('tracking') !== 'off',
     fuseRelu6: params.get('fuse') !== 'off',
     liveDetector: detector === 'mtcnn' || detector === 'blazeface' ? detector : null,
+    loseWebglAfterFrames: Number(params.get('lose-webgl-after')) || undefined,
   };
 }

@@ -1,6 +1,6 @@
 /**
  * The face engine in its Web Worker, in Chromium: every method leaves the engine's tensors as they were, a
- * live session follows the faces of a photo (full detection, then O-Net follows), and an engine whose model
+ * live session follows the faces of a photo (full detection by BlazeFace with O-Net, then O-Net follows), and an engine whose model
  * files are missing fails with the app's own `ModelLoadError` across the worker boundary.
  */
 import type { BrowserContext, Page } from 'playwright-core';
@@ -37,6 +37,7 @@ describe('the face engine worker', () => {
               m: string,
             ): Promise<{
               where: string;
+              liveDetector: string;
               steps: Record<string, number>;
               before: { tensors: number; bytes: number };
               after: { tensors: number; bytes: number };
@@ -50,6 +51,8 @@ describe('the face engine worker', () => {
       [url, DEFAULT_EMBEDDING_MODEL.id] as const,
     );
     expect(r.where).toBe('worker');
+    // Live frames and the camera check are searched by BlazeFace with O-Net, photos by MTCNN.
+    expect(r.liveDetector).toBe('blazeface');
     expect(r.faces).toEqual([4, 4, 4]);
     expect(r.students).toBe(4);
     expect({ ...r.steps, after: r.after.tensors }).toEqual(

@@ -582,4 +582,45 @@ describe("a teacher's data", () => {
       await browser.close();
     }
   });
+  it('goes on with WebAssembly in the same session when the GPU is lost mid-lesson', async () => {
+    const camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
+    const browser = await launchChromium({ camera });
+    try {
+      const p = await browser.newPage();
+      p.on('pageerror', (e) => errors.push(e.message));
+      await p.goto(`${app.url}#/settings`);
+      await p.locator('input[type=file][accept*=".fabackup"]').setInputFiles(join(work, 'trained.json'));
+      await p.getByRole('dialog', { name: 'Restore this backup?' }).getByRole('button', { name: 'Restore' }).click();
+      await expect.poll(() => p.getByRole('status').allTextContents()).toContain('Backup restored.');
+      // WebGL (SwiftShader here), its context lost at the engine's second frame, as a driver reset would.
+      await p.goto(`${app.url}?backend=webgl&lose-webgl-after=2#/attendance`);
+      await p.getByLabel('Course').fill('Lý');
+      await p.getByRole('button', { name: 'Start attendance', exact: true }).click();
+      await expect
+        .poll(() => p.getByTestId('backend').getAttribute('data-backend'), { timeout: 180_000 })
+        .toBe('webgl');
+      await expect
+        .poll(
+          () =>
+            p
+              .getByTestId('camera-note')
+              .textContent()
+              .catch(() => ''),
+          { timeout: 180_000 },
+        )
+        .toMatch(/WebGL context was lost.*goes on with WebAssembly/);
+      await expect.poll(() => p.getByTestId('backend').getAttribute('data-backend'), { timeout: 60_000 }).toBe('wasm');
+      // Recognition goes on in the same session: the live figures come back and students are marked.
+      await p.getByTestId('live-stats').waitFor({ timeout: 60_000 });
+      await expect
+        .poll(() => p.getByRole('heading', { name: /^Here/ }).textContent(), { timeout: 60_000 })
+        .toMatch(/Here \([1-9]\d* of/);
+      await p.getByRole('button', { name: 'Stop', exact: true }).click();
+      await expect
+        .poll(() => p.getByRole('status').allTextContents())
+        .toContainEqual(expect.stringMatching(/Session closed and saved/));
+    } finally {
+      await browser.close();
+    }
+  });
 });

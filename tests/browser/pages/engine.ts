@@ -79,6 +79,7 @@ async function engineLeakCheck(url: string, modelId: string) {
     return {
       steps,
       where: eng.info.where,
+      liveDetector: eng.info.liveDetector,
       threads: eng.info.threads,
       before,
       after,
