@@ -22,15 +22,16 @@
  *   npm run bench:live -- [--seconds 60] [--soak-minutes 0] [--scenes four,classroom]
  *     [--pipelines before,after,after-mtcnn] [--seed 1] [--json]
  *
- * `--soak-minutes 10` adds a run of the "after" pipeline on the classroom that long (tensors and heap over
- * time). Needs `npm run build`, Debian's chromium and ffmpeg, and ../shared/datasets. A script, not a test.
+ * `--soak-minutes 10` adds a run of the "after" pipeline on each scene that long, with the engine's tensors,
+ * the page's JS heap after a full collection and the renderer processes' resident memory once a minute and
+ * 5 s after Stop (`--pipelines ''` runs the soaks alone). Needs `npm run build`, Debian's chromium and ffmpeg, and ../shared/datasets. A script, not a test.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Page } from 'playwright-core';
+import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium, serveBuiltApp } from '../tests/helpers/chromium';
 import { datasetsDir, hasDatasets, missingDatasetsNote } from '../tests/helpers/datasets';
 import { lfwPeople, makeGridMjpeg } from '../tests/helpers/feeds';
@@ -108,6 +109,15 @@ interface RunFigures {
   readonly clicksMeasured: number;
   readonly tensors: readonly [number, number];
   readonly heapMb: readonly [number, number];
+  /** Soak runs: memory a minute, and once 5 s after Stop (minute -1). */
+  readonly memory: readonly MemorySample[];
+}
+
+interface MemorySample {
+  readonly minute: number;
+  readonly tensors: number;
+  readonly heapMb: number;
+  readonly rendererMb: number;
 }
 
 const median = (v: readonly number[]): number => {
@@ -207,7 +217,35 @@ async function enrol(page: Page, url: string, scene: Scene, work: string): Promi
   await page.getByText(/Training done/).waitFor({ timeout: 300_000 });
 }
 
-async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, seconds: number): Promise<RunFigures> {
+/** Resident memory of the browser's renderer processes (the page, its workers, their WebAssembly), in MB. */
+function rendererMb(): number {
+  let kb = 0;
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('--type=renderer')) continue;
+      kb += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return Number((kb / 1024).toFixed(1));
+}
+
+/** The page's JS heap after a full collection, in MB (the engine worker's heap is in the renderer's memory). */
+async function heapAfterGcMb(cdp: CDPSession): Promise<number> {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  return Number((usedSize / 2 ** 20).toFixed(1));
+}
+
+async function live(
+  page: Page,
+  url: string,
+  scene: Scene,
+  pipeline: Pipeline,
+  seconds: number,
+  memoryEveryMs = 0,
+): Promise<RunFigures> {
   // A fresh page each run (a new engine, a new session), even where the address is the last run's.
   await page.goto('about:blank');
   await page.goto(`${url}${pipeline.query}#/attendance`);
@@ -237,6 +275,9 @@ async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, s
   let clicks = 0;
   const decided = new Set<string>();
   const heap0 = await heapOf();
+  const cdp = await page.context().newCDPSession(page);
+  const memory: MemorySample[] = [];
+  let nextSample = memoryEveryMs > 0 ? Date.now() : Infinity;
   let tensors0 = -1;
   let tensors = 0;
   let nextClick = Date.now() + 3000;
@@ -250,6 +291,15 @@ async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, s
     tensors = Number(await stats.getAttribute('data-tensors'));
     if (tensors0 < 0 && tensors > 0) tensors0 = tensors;
     fpsSamples.push({ at: Date.now(), fps });
+    if (Date.now() >= nextSample) {
+      memory.push({
+        minute: Number(((Date.now() - started) / 60_000).toFixed(1)),
+        tensors,
+        heapMb: await heapAfterGcMb(cdp),
+        rendererMb: rendererMb(),
+      });
+      nextSample += memoryEveryMs;
+    }
     // The teacher: confirm seated students, reject anyone else.
     for (const item of await page.getByTestId('suggestions').locator('li').all()) {
       const name = (await item.locator('strong').textContent()) ?? '';
@@ -291,6 +341,12 @@ async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, s
   });
   const engine = `${(await page.getByTestId('backend').textContent())?.replace(/\s+/g, ' ').trim() ?? ''} (${await page.getByTestId('backend').getAttribute('data-where')})`;
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  if (memoryEveryMs > 0) {
+    // After Stop: the session closed, the engine kept (warm) for the next one.
+    await page.waitForTimeout(5000);
+    memory.push({ minute: -1, tensors: -1, heapMb: await heapAfterGcMb(cdp), rendererMb: rendererMb() });
+  }
+  await cdp.detach();
   const after = identifiedAt === null ? fpsSamples : fpsSamples.filter((s) => s.at >= identifiedAt + 2000);
   return {
     scene: scene.label,
@@ -312,7 +368,23 @@ async function live(page: Page, url: string, scene: Scene, pipeline: Pipeline, s
     clicksMeasured: clickTimes.length,
     tensors: [tensors0, tensors],
     heapMb: [Number((heap0 / 2 ** 20).toFixed(1)), Number((heap1 / 2 ** 20).toFixed(1))],
+    memory,
   };
+}
+
+/** A soak run's memory, a row a sample. */
+function memoryTable(run: RunFigures): string {
+  const rows = run.memory.map(
+    (m) =>
+      `| ${m.minute < 0 ? '5 s after Stop' : `${m.minute} min`} | ${m.tensors < 0 ? '–' : m.tensors} | ${m.heapMb} MB | ${m.rendererMb} MB |`,
+  );
+  return [
+    `${run.scene}, ${run.pipeline}, ${run.seconds / 60} minutes:`,
+    '',
+    '| time | engine tensors | page JS heap after GC | renderer processes (RSS) |',
+    '| --- | ---: | ---: | ---: |',
+    ...rows,
+  ].join('\n');
 }
 
 function table(runs: readonly RunFigures[]): string {
@@ -348,12 +420,16 @@ async function main(): Promise<void> {
   const soak = Number(args['soak-minutes']);
   const app = await serveBuiltApp();
   const runs: RunFigures[] = [];
-  const chosen = args.pipelines.split(',').map((name) => {
-    const p = PIPELINES.find((q) => q.name === name.trim());
-    if (!p)
-      throw new Error(`bench:live: unknown pipeline "${name}" (known: ${PIPELINES.map((q) => q.name).join(', ')})`);
-    return p;
-  });
+  const soaks: RunFigures[] = [];
+  const chosen = args.pipelines
+    .split(',')
+    .filter((name) => name.trim() !== '')
+    .map((name) => {
+      const p = PIPELINES.find((q) => q.name === name.trim());
+      if (!p)
+        throw new Error(`bench:live: unknown pipeline "${name}" (known: ${PIPELINES.map((q) => q.name).join(', ')})`);
+      return p;
+    });
   try {
     for (const name of args.scenes.split(',').map((s) => s.trim())) {
       log(`bench:live: preparing the ${name} scene`);
@@ -369,9 +445,9 @@ async function main(): Promise<void> {
           log(`  [${name}] ${p.name}: ${seconds} s live`);
           runs.push(await live(page, app.url, scene, p, seconds));
         }
-        if (soak > 0 && name === 'classroom') {
+        if (soak > 0) {
           log(`  [${name}] after: ${soak} min soak`);
-          runs.push(await live(page, app.url, scene, PIPELINES[1]!, soak * 60));
+          soaks.push(await live(page, app.url, scene, PIPELINES[1]!, soak * 60, 60_000));
         }
       } finally {
         await context.close();
@@ -381,11 +457,19 @@ async function main(): Promise<void> {
     await app.close();
   }
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'CPU'}, headless Chromium (${process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'})`;
-  const md = `bench:live, ${new Date().toISOString().slice(0, 10)}, ${machine}\n\n${table(runs)}\n`;
+  const md =
+    [
+      `bench:live, ${new Date().toISOString().slice(0, 10)}, ${machine}`,
+      ...(runs.length ? [table(runs)] : []),
+      ...soaks.map(memoryTable),
+    ].join('\n\n') + '\n';
   mkdirSync(join(projectRoot, 'bench-results'), { recursive: true });
   writeFileSync(join(projectRoot, 'bench-results', 'live.md'), md);
-  writeFileSync(join(projectRoot, 'bench-results', 'live.json'), `${JSON.stringify({ machine, runs }, null, 1)}\n`);
-  process.stdout.write(args.json ? `${JSON.stringify({ machine, runs })}\n` : md);
+  writeFileSync(
+    join(projectRoot, 'bench-results', 'live.json'),
+    `${JSON.stringify({ machine, runs, soaks }, null, 1)}\n`,
+  );
+  process.stdout.write(args.json ? `${JSON.stringify({ machine, runs, soaks })}\n` : md);
 }
 
 await main();
