@@ -35,16 +35,79 @@ export function stopCamera(stream: MediaStream | null): void {
   stream?.getTracks().forEach((t) => t.stop());
 }
 
-/** Opens the camera and plays it in `video`; a video that will not play closes the camera again. */
-export async function playCamera(video: HTMLVideoElement, options: CameraOptions = {}): Promise<MediaStream> {
+/**
+ * What can happen to a camera while it plays: its track `ended` (the cable pulled, another app took it, the
+ * laptop slept), its picture stopped (`muted`) or came back (`unmuted`), or, after it ended, a camera was
+ * `connected` again.
+ */
+export type CameraEvent = 'ended' | 'muted' | 'unmuted' | 'connected';
+
+export interface PlayingCamera {
+  readonly stream: MediaStream;
+  /** The camera ended (its `ended` event was reported): a screen still starting should not go on. */
+  readonly ended: boolean;
+  /** Closes the camera; no event is reported after it, but `connected` once where it had ended. */
+  stop(): void;
+}
+
+/**
+ * The one way the screens open the camera: plays it in `video` (a video that will not play closes the camera
+ * again) and reports what happens to it to `onEvent` until `stop()`. A camera that ends is closed; `connected` then says, once, that one is back
+ * (even after `stop()`, which a screen calls when its camera ended).
+ */
+export async function startCamera(
+  video: HTMLVideoElement,
+  options: CameraOptions,
+  onEvent: (event: CameraEvent) => void,
+): Promise<PlayingCamera> {
   const stream = await openCamera(options);
+  let live = true;
+  let ended = false;
+  const report = (event: CameraEvent) => () => {
+    if (live) onEvent(event);
+  };
+  const track = stream.getVideoTracks()[0];
+  // Listened to before the video plays: a camera can end while it starts.
+  track?.addEventListener('mute', report('muted'));
+  track?.addEventListener('unmute', report('unmuted'));
+  track?.addEventListener('ended', () => {
+    if (!live) return;
+    ended = true;
+    stopCamera(stream);
+    navigator.mediaDevices?.addEventListener('devicechange', () => onEvent('connected'), { once: true });
+    onEvent('ended');
+  });
   try {
     video.srcObject = stream;
     await video.play();
-    return stream;
   } catch (error) {
+    live = false;
     stopCamera(stream);
     throw error;
+  }
+  return {
+    stream,
+    get ended() {
+      return ended;
+    },
+    stop: () => {
+      live = false;
+      stopCamera(stream);
+    },
+  };
+}
+
+/** What the teacher reads about a camera event; `goOn` says how to go on after it ended. */
+export function cameraEventMessage(event: CameraEvent, goOn: string): string {
+  switch (event) {
+    case 'ended':
+      return `The camera stopped (unplugged, taken by another app, or the laptop slept). ${goOn}`;
+    case 'muted':
+      return 'The camera gives no picture at the moment (covered, or in use elsewhere?).';
+    case 'connected':
+      return `A camera is connected again: ${goOn.charAt(0).toLowerCase()}${goOn.slice(1)}`;
+    case 'unmuted':
+      return '';
   }
 }
 

@@ -21,7 +21,7 @@ import {
   type Student,
 } from '../services/data';
 import { closeStaleSessions } from '../services/attendance';
-import { playCamera } from '../services/camera';
+import { startCamera, type CameraEvent, type PlayingCamera } from '../services/camera';
 import {
   DEFAULT_EMBEDDING_MODEL,
   EMBEDDING_MODELS,
@@ -262,9 +262,12 @@ export class AppState {
     return this.engine;
   }
 
-  /** Opens the camera chosen in Settings (or the browser's choice) and plays it in `video`. */
-  showCamera(video: HTMLVideoElement): Promise<MediaStream> {
-    return playCamera(video, this.settings.cameraId ? { deviceId: this.settings.cameraId } : {});
+  /**
+   * Opens the camera chosen in Settings (or the browser's choice), plays it in `video` and reports what happens
+   * to it (see `startCamera`).
+   */
+  showCamera(video: HTMLVideoElement, onEvent: (event: CameraEvent) => void): Promise<PlayingCamera> {
+    return startCamera(video, this.settings.cameraId ? { deviceId: this.settings.cameraId } : {}, onEvent);
   }
 
   say(text: string, kind: Toast['kind'] = 'info'): void {

@@ -1,7 +1,7 @@
 /** View state of the camera check: camera, detector, backend and the latest frame's figures. */
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
-import { stopCamera } from '../services/camera';
+import { cameraEventMessage, type CameraEvent, type PlayingCamera } from '../services/camera';
 import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { clearOverlay, drawDetections } from '../services/overlay';
@@ -21,13 +21,16 @@ export class LiveView {
   fps = $state(0);
   frames = $state(0);
 
-  private stream: MediaStream | null = null;
+  /** What happened to the camera while it played (it stopped, lost its picture, came back), or ''. */
+  cameraNote = $state('');
+
+  private playing: PlayingCamera | null = null;
   private loop: LiveDetection | null = null;
 
   /** `engine` gives the app's face engine (started on first use); `camera` plays the chosen camera. */
   constructor(
     private readonly engine: () => Promise<FaceEngine>,
-    private readonly camera: (video: HTMLVideoElement) => Promise<MediaStream>,
+    private readonly camera: (video: HTMLVideoElement, onEvent: (event: CameraEvent) => void) => Promise<PlayingCamera>,
   ) {}
 
   /** The engine, with its backend and the reason for it. */
@@ -43,8 +46,13 @@ export class LiveView {
     this.phase = 'loading';
     this.error = '';
     try {
-      const [engine, stream] = await Promise.all([this.prepare(), this.camera(video)]);
-      this.stream = stream;
+      this.cameraNote = '';
+      const [engine, playing] = await Promise.all([
+        this.prepare(),
+        this.camera(video, (e) => this.cameraEvent(e, canvas)),
+      ]);
+      this.playing = playing;
+      if (playing.ended) return this.stop(canvas);
       this.frames = 0;
       this.loop = startLiveDetection(
         video,
@@ -68,8 +76,8 @@ export class LiveView {
   stop(canvas?: HTMLCanvasElement): void {
     this.loop?.stop();
     this.loop = null;
-    stopCamera(this.stream);
-    this.stream = null;
+    this.playing?.stop();
+    this.playing = null;
     this.faces = [];
     clearOverlay(canvas);
     if (this.phase !== 'error') this.phase = 'idle';
@@ -78,6 +86,12 @@ export class LiveView {
   /** Stops the camera; the engine belongs to the app and stays loaded. */
   dispose(): void {
     this.stop();
+  }
+
+  private cameraEvent(event: CameraEvent, canvas: HTMLCanvasElement): void {
+    if (event === 'connected' && !this.cameraNote) return;
+    if (event === 'ended') this.stop(canvas);
+    this.cameraNote = cameraEventMessage(event, 'Press “Start camera” to check again.');
   }
 
   private fail(e: unknown): void {

@@ -102,4 +102,46 @@ describe('camera check in the built app', () => {
       await page.screenshot({ path: join(shots, 'camera-check-denied.png') });
     });
   });
+  it('says so when the camera stops during the check or while taking photos, and how to go on', async () => {
+    /** Ends the playing camera's track, as a pulled cable does. */
+    const endTrack = (page: Page) =>
+      page.evaluate(() => {
+        const track = (document.querySelector('video')!.srcObject as MediaStream).getVideoTracks()[0]!;
+        track.stop();
+        track.dispatchEvent(new Event('ended'));
+      });
+    await withBrowser({ camera }, async (page) => {
+      await runCameraCheck(page, '?backend=wasm', 2);
+      await endTrack(page);
+      await expect
+        .poll(() => page.getByTestId('camera-note').textContent())
+        .toMatch(/The camera stopped \(unplugged.*Press “Start camera” to check again/);
+      expect(await page.getByRole('button', { name: 'Start camera' }).isEnabled()).toBe(true);
+
+      await page.goto(`${app.url}?backend=wasm#/students`);
+      await page.getByRole('button', { name: 'Add student', exact: true }).click();
+      await page.getByLabel('Student ID', { exact: true }).fill('SV900');
+      await page.getByLabel('Student Name', { exact: true }).fill('Trần Minh Khoa');
+      await page.getByLabel('Class', { exact: true }).fill('10A');
+      await page.getByLabel('Faculty', { exact: true }).fill('Khoa học');
+      await page.getByLabel(/Consent to use this student's photos/).check();
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('cell', { name: 'Trần Minh Khoa', exact: true }).waitFor();
+      await page.goto(`${app.url}?backend=wasm#/enrol`);
+      await page.getByLabel('Student', { exact: true }).selectOption('SV900');
+      await page.getByRole('button', { name: 'Take photos', exact: true }).click();
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('video')?.srcObject as MediaStream | null)?.getVideoTracks()[0]?.readyState ===
+          'live',
+        null,
+        { timeout: 120_000 },
+      );
+      await endTrack(page);
+      await expect
+        .poll(() => page.getByTestId('camera-note').textContent())
+        .toMatch(/The camera stopped.*photos taken so far are kept: press “Take photos” to go on/);
+      expect(await page.getByRole('button', { name: 'Take photos', exact: true }).isEnabled()).toBe(true);
+    });
+  });
 });
