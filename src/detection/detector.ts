@@ -36,29 +36,33 @@ export interface FaceDetector {
   dispose(): void;
 }
 
+/** What a detector may borrow from the engine instead of loading it again. */
+export interface SharedNets {
+  /** The engine's MTCNN (its O-Net serves BlazeFace); the borrower does not dispose it. */
+  readonly mtcnn?: MtcnnDetector;
+}
+
 export interface DetectorEntry {
   readonly id: DetectorId;
-  /** In the teacher's words, for the engine line. */
-  readonly label: string;
-  /** Folders under `public/models` its files are in. */
-  readonly folders: readonly string[];
   /**
-   * Loads it from its files, each folder through `read(folder)`; a missing or corrupt file is a
-   * `ModelLoadError` naming it.
+   * Loads it from its files under `public/models`, each folder through `read(folder)`; a missing or corrupt
+   * file is a `ModelLoadError` naming it.
    */
-  load(read: (folder: string) => AssetReader): Promise<FaceDetector>;
+  load(read: (folder: string) => AssetReader, shared?: SharedNets): Promise<FaceDetector>;
 }
 
 /** The detectors the app ships (`npm run bench:detectors` measures the others that were tried). */
 export type DetectorId = 'mtcnn' | 'blazeface';
 
 export const DETECTORS: Readonly<Record<DetectorId, DetectorEntry>> = {
-  mtcnn: { id: 'mtcnn', label: 'MTCNN', folders: ['mtcnn'], load: (read) => MtcnnDetector.load(read('mtcnn')) },
+  mtcnn: { id: 'mtcnn', load: (read) => MtcnnDetector.load(read('mtcnn')) },
   blazeface: {
     id: 'blazeface',
-    label: 'BlazeFace with O-Net',
-    folders: ['blazeface', 'mtcnn'],
-    load: async (read) => BlazeFaceDetector.load(read('blazeface'), { onet: await MtcnnDetector.load(read('mtcnn')) }),
+    load: async (read, shared) =>
+      BlazeFaceDetector.load(read('blazeface'), {
+        onet: shared?.mtcnn ?? (await MtcnnDetector.load(read('mtcnn'))),
+        ownsOnet: !shared?.mtcnn,
+      }),
   },
 };
 
@@ -66,8 +70,8 @@ export const DETECTORS: Readonly<Record<DetectorId, DetectorEntry>> = {
 export const DEFAULT_DETECTOR: DetectorId = 'mtcnn';
 
 /**
- * Live frames: BlazeFace with O-Net, which finds a classroom's faces in about 40 % of MTCNN's time
- * (`npm run bench:detectors`) and marks a class sooner (`npm run bench:classroom -- --pipelines tracked,tracked@blazeface`).
+ * Live frames: BlazeFace with O-Net, which finds a classroom's faces in about half of MTCNN's time
+ * (`npm run bench:detectors`; end to end, see `npm run bench:classroom -- --pipelines tracked,tracked@blazeface`).
  */
 export const DEFAULT_LIVE_DETECTOR: DetectorId = 'blazeface';
 

@@ -10,5 +10,6 @@ export {
   type DetectorEntry,
   type DetectorId,
   type FaceDetector,
+  type SharedNets,
 } from './detector';
 export { BlazeFaceDetector, type BlazeModel, type BlazeOptions } from './blazeface';

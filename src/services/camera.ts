@@ -97,15 +97,22 @@ export async function startCamera(
   };
 }
 
-/** What the teacher reads about a camera event; `goOn` says how to go on after it ended. */
-export function cameraEventMessage(event: CameraEvent, goOn: string): string {
+/**
+ * The note a screen shows after a camera event, from the one it shows now: `goOn` says how to go on after
+ * the camera ended and once one is connected again. A camera connected while no note is shown says nothing.
+ */
+export function cameraNoteAfter(
+  event: CameraEvent,
+  current: string,
+  goOn: { readonly ended: string; readonly connected: string },
+): string {
   switch (event) {
     case 'ended':
-      return `The camera stopped (unplugged, taken by another app, or the laptop slept). ${goOn}`;
+      return `The camera stopped (unplugged, taken by another app, or the laptop slept). ${goOn.ended}`;
     case 'muted':
       return 'The camera gives no picture at the moment (covered, or in use elsewhere?).';
     case 'connected':
-      return `A camera is connected again: ${goOn.charAt(0).toLowerCase()}${goOn.slice(1)}`;
+      return current ? `A camera is connected again: ${goOn.connected}` : current;
     case 'unmuted':
       return '';
   }

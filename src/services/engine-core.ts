@@ -12,7 +12,7 @@ import { GpuLostError } from '../core/errors';
 import { httpAssetReader, type AssetReader } from '../core/assets';
 import type { FaceDetection } from '../core/types';
 import { FaceEmbedder, networksOf, type EmbeddingModelDescriptor } from '../embedding';
-import { DEFAULT_DETECTOR, DEFAULT_LIVE_DETECTOR, type DetectorId } from '../detection';
+import { DEFAULT_DETECTOR, DEFAULT_LIVE_DETECTOR, MtcnnDetector, type DetectorId } from '../detection';
 import { loadFaceDetector, modelsUrl } from './detector';
 import { enrolmentFace, photoFaces } from './face-choice';
 import {
@@ -139,11 +139,15 @@ export class EngineCore {
       readers.set(network.id, imported ?? httpAssetReader(modelsUrl(network.folder)));
     }
     const liveDetector = config.liveDetector ?? DEFAULT_LIVE_DETECTOR;
-    const [detector, live, embedder] = await Promise.all([
+    const [detector, embedder] = await Promise.all([
       loadFaceDetector(DEFAULT_DETECTOR),
-      liveDetector === DEFAULT_DETECTOR ? null : loadFaceDetector(liveDetector),
       FaceEmbedder.load(config.model, (network) => readers.get(network.id)!, { fuseRelu6: config.fuseRelu6 ?? true }),
     ]);
+    // The live detector borrows the photos' MTCNN (BlazeFace's O-Net) instead of loading it again.
+    const live =
+      liveDetector === DEFAULT_DETECTOR
+        ? detector
+        : await loadFaceDetector(liveDetector, detector instanceof MtcnnDetector ? { mtcnn: detector } : {});
     await embedder.warmUp();
     const info: EngineInfo = {
       backend: choice.backend,
@@ -154,7 +158,7 @@ export class EngineCore {
       where,
       startMs: Math.round(performance.now() - started),
     };
-    return new EngineCore(new FacePipeline(detector, embedder, live ?? detector), info, config.loseWebglAfterFrames);
+    return new EngineCore(new FacePipeline(detector, embedder, live), info, config.loseWebglAfterFrames);
   }
 
   /** The faces in a frame, as live attendance's detector finds them (the camera check). */

@@ -1,7 +1,7 @@
 /** View state of the camera check: camera, detector, backend and the latest frame's figures. */
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
-import { cameraEventMessage, type CameraEvent, type PlayingCamera } from '../services/camera';
+import { cameraNoteAfter, type CameraEvent, type PlayingCamera } from '../services/camera';
 import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { clearOverlay, drawDetections } from '../services/overlay';
@@ -89,9 +89,11 @@ export class LiveView {
   }
 
   private cameraEvent(event: CameraEvent, canvas: HTMLCanvasElement): void {
-    if (event === 'connected' && !this.cameraNote) return;
     if (event === 'ended') this.stop(canvas);
-    this.cameraNote = cameraEventMessage(event, 'Press “Start camera” to check again.');
+    this.cameraNote = cameraNoteAfter(event, this.cameraNote, {
+      ended: 'Press “Start camera” to check again.',
+      connected: 'press “Start camera” to check again.',
+    });
   }
 
   private fail(e: unknown): void {

@@ -341,7 +341,6 @@ describe('MTCNN model files', () => {
 describe('the detector registry', () => {
   it('loads MTCNN by its id, as the face pipeline takes it', async () => {
     const entry = detectorEntry(DEFAULT_DETECTOR);
-    expect(entry.folders).toEqual(['mtcnn']);
     const loaded: FaceDetector = await entry.load(() => mtcnnFiles);
     try {
       expect(loaded.id).toBe('mtcnn');
