@@ -31,8 +31,10 @@ import {
   singleThreadedWasm,
   webglContextLost,
   type BackendName,
+  type BackendOptions,
   type BackendPreference,
 } from './tf-backend';
+import type { MeasuredBackend } from './backend-bench';
 
 export interface EngineConfig {
   readonly preference: BackendPreference;
@@ -45,6 +47,8 @@ export interface EngineConfig {
   readonly liveDetector?: DetectorId;
   /** Lose the WebGL context on purpose at the N-th frame (`?lose-webgl-after=N`, to check the fallback). */
   readonly loseWebglAfterFrames?: number;
+  /** How `auto` picks the backend: the measurement kept for this device, or measure again (see `selectBackend`). */
+  readonly backendOptions?: BackendOptions;
 }
 
 export interface EngineInfo {
@@ -60,6 +64,9 @@ export interface EngineInfo {
   readonly where: 'worker' | 'page';
   /** Time from the start of loading to the first detection done (warm-up included). */
   readonly startMs: number;
+  /** The backend measurement the choice rests on (for the page to keep), and whether this start made it. */
+  readonly measured: MeasuredBackend | null;
+  readonly measuredNow: boolean;
 }
 
 /**
@@ -131,7 +138,7 @@ export class EngineCore {
     const started = performance.now();
     setAppBase(config.baseUrl);
     if (where === 'page') singleThreadedWasm();
-    const choice = await selectBackend(config.preference);
+    const choice = await selectBackend(config.preference, config.backendOptions);
     // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
     const readers = new Map<string, AssetReader>();
     for (const network of networksOf(config.model)) {
@@ -157,6 +164,8 @@ export class EngineCore {
       liveDetector,
       where,
       startMs: Math.round(performance.now() - started),
+      measured: choice.measured,
+      measuredNow: choice.measuredNow,
     };
     return new EngineCore(new FacePipeline(detector, embedder, live), info, config.loseWebglAfterFrames);
   }
@@ -169,6 +178,26 @@ export class EngineCore {
       const ms = performance.now() - started;
       return { width: frame.shape[1], height: frame.shape[0], faces, ms, stages: { detectMs: ms, embedMs: 0 } };
     });
+  }
+
+  /**
+   * Runs the live path once on a blank `width`×`height` frame (a full detection with the `smallest` setting,
+   * then the follow-up refresh of one face), so that WebGL compiles its shaders for the camera's sizes now
+   * and not in the first lesson (the browser keeps compiled shaders on disk between visits). Returns ms.
+   */
+  async warmUpLive(width: number, height: number, smallest: SmallestFace): Promise<number> {
+    const started = performance.now();
+    const frame = tf.zeros<tf.Rank.R3>([height, width, 3], 'int32');
+    try {
+      const detector = this.pipeline.live;
+      await detector.detectFaces(frame, liveDetectOptions(width, height, smallest));
+      const side = Math.round(Math.min(width, height) / 4);
+      const box = { x: (width - side) / 2, y: (height - side) / 2, width: side, height: side };
+      await detector.refreshFaces(frame, [box]);
+    } finally {
+      frame.dispose();
+    }
+    return Math.round(performance.now() - started);
   }
 
   /** Every face in the frame, and for those `rule` chooses what an enrolment sample needs. */

@@ -6,6 +6,7 @@
 import { expose } from 'comlink';
 import '../core/worker-errors';
 import type { FaceDetection } from '../core/types';
+import type { SmallestFace } from './face-pipeline';
 import { EngineCore, type CaptureRule, type EngineConfig, type EngineInfo, type LiveConfig } from './engine-core';
 
 let core: EngineCore | null = null;
@@ -29,6 +30,7 @@ const api = {
   reject: (trackId: number, studentId: string) => engine().reject(trackId, studentId),
   liveFrame: (frame: ImageBitmap, now: number) => engine().liveFrame(frame, now),
   stopLive: () => engine().stopLive(),
+  warmUpLive: (width: number, height: number, smallest: SmallestFace) => engine().warmUpLive(width, height, smallest),
   memory: () => engine().memory(),
   dispose(): void {
     core?.dispose();

@@ -19,7 +19,7 @@ import type {
   LiveFrame,
 } from './engine-core';
 import type { EngineWorkerApi } from './engine-worker';
-import type { FrameAnalysis } from './face-pipeline';
+import type { FrameAnalysis, SmallestFace } from './face-pipeline';
 
 export interface FaceEngine {
   readonly info: EngineInfo;
@@ -34,6 +34,8 @@ export interface FaceEngine {
   reject(trackId: number, studentId: string): Promise<void>;
   liveFrame(frame: ImageBitmap, now: number): Promise<LiveFrame>;
   stopLive(): Promise<void>;
+  /** Runs the live path once on a blank frame of the camera's size (shaders compiled before the lesson); ms. */
+  warmUpLive(width: number, height: number, smallest: SmallestFace): Promise<number>;
   memory(): Promise<EngineMemory>;
   dispose(): void;
 }
@@ -84,6 +86,10 @@ export class LocalFaceEngine implements FaceEngine {
 
   stopLive(): Promise<void> {
     return Promise.resolve(this.core.stopLive());
+  }
+
+  warmUpLive(width: number, height: number, smallest: SmallestFace): Promise<number> {
+    return this.core.warmUpLive(width, height, smallest);
   }
 
   memory(): Promise<EngineMemory> {
@@ -150,6 +156,10 @@ export class WorkerFaceEngine implements FaceEngine {
 
   stopLive() {
     return this.remote.stopLive();
+  }
+
+  warmUpLive(width: number, height: number, smallest: SmallestFace) {
+    return this.remote.warmUpLive(width, height, smallest);
   }
 
   memory() {

@@ -1,6 +1,6 @@
 /**
- * Chooses the tfjs backend: WebGL first, WebAssembly (SIMD) where WebGL is missing or only emulated in
- * software, the plain CPU backend last. The choice and the reason for it are shown in the app. Runs in the
+ * Chooses the tfjs backend: on a real GPU the faster of WebGL and WebAssembly, measured once per device;
+ * WebAssembly (SIMD) where WebGL is missing or only emulated in software; the plain CPU backend last. The choice and the reason for it are shown in the app. Runs in the
  * page and in the face engine's worker alike (no DOM). WebAssembly runs on as many threads as the computer
  * has cores where the page is cross-origin isolated (tfjs would take half), and on one thread otherwise.
  */
@@ -11,6 +11,7 @@ import { setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import wasmPlainUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
 import wasmSimdUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
 import wasmThreadedUrl from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+import { deviceKey, measureCurrentBackend, pickFastest, type MeasuredBackend } from './backend-bench';
 
 export type BackendName = 'webgl' | 'wasm' | 'cpu';
 export type BackendPreference = 'auto' | BackendName;
@@ -21,6 +22,10 @@ export interface BackendChoice {
   readonly note: string;
   /** WebAssembly threads (1 for the other backends). */
   readonly threads: number;
+  /** The measurement the choice rests on (made now or kept for this device); null where none was needed. */
+  readonly measured: MeasuredBackend | null;
+  /** True where the measurement was made by this start. */
+  readonly measuredNow: boolean;
 }
 
 let wasmPathsSet = false;
@@ -68,21 +73,61 @@ async function trySet(name: BackendName): Promise<boolean> {
   }
 }
 
+export interface BackendOptions {
+  /** The choice measured on this device before (kept by the page), if any. */
+  readonly measured?: MeasuredBackend | null;
+  /** Measure again, even where a choice for this device is kept (Settings: "Measure this computer again"). */
+  readonly remeasure?: boolean;
+  /** Measure WebGL also where it runs in software (`?measure=all`, for checks: software WebGL always loses). */
+  readonly measureSoftware?: boolean;
+}
+
+/** "WebGL 12 ms, WebAssembly 80 ms": a measurement's times, fastest first. */
+export function measuredTimes(ms: MeasuredBackend['ms']): string {
+  return (Object.entries(ms) as [BackendName, number][])
+    .sort((a, b) => a[1] - b[1])
+    .map(([name, t]) => `${label(name)} ${t < 10 ? t.toFixed(1) : Math.round(t)} ms`)
+    .join(', ');
+}
+
 /**
- * Sets the backend. `auto` takes WebGL on a real GPU and WebAssembly where WebGL is missing or runs in
- * software (there it is many times slower than WebAssembly). A named backend that fails falls back the
- * same way, and the note says so.
+ * Sets the backend. `auto` measures where the answer is not known: on a real GPU, WebGL and WebAssembly
+ * each run a stand-in frame (`backend-bench.ts`) and the faster is used, measured once per device (the
+ * page keeps `choice.measured` and hands it back next time). Where WebGL is missing or runs in software
+ * (many times slower than WebAssembly there) WebAssembly is used without measuring. A named backend that
+ * fails falls back to the others, and the note says so.
  */
-export async function selectBackend(preference: BackendPreference = 'auto'): Promise<BackendChoice> {
+export async function selectBackend(
+  preference: BackendPreference = 'auto',
+  options: BackendOptions = {},
+): Promise<BackendChoice> {
   const order: BackendName[] = [];
   let note = '';
+  let measured: MeasuredBackend | null = null;
+  let measuredNow = false;
   if (preference === 'auto') {
     const gl = probeWebgl();
+    const key = deviceKey(
+      gl?.renderer ?? null,
+      typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1,
+      typeof navigator !== 'undefined' ? navigator.userAgent : '',
+    );
     if (!gl) note = 'WebGL is not available in this browser, so faces are found with WebAssembly on the CPU.';
-    else if (gl.software) {
+    else if (gl.software && !options.measureSoftware) {
       note = `WebGL runs in software on this computer (${gl.shortName}), so WebAssembly is used: it is faster here.`;
+    } else if (options.measured?.key === key && !options.remeasure) {
+      measured = options.measured;
+      note = `Chosen by measuring this computer (${options.measured.at.slice(0, 10)}: ${measuredTimes(options.measured.ms)} a test frame).`;
+    } else {
+      const fastest = await pickFastest(['webgl', 'wasm'], trySet, () => measureCurrentBackend());
+      if (fastest) {
+        measured = { key, backend: fastest.backend, ms: fastest.ms, at: new Date().toISOString() };
+        measuredNow = true;
+        note = `Measured on this computer: ${measuredTimes(fastest.ms)} a test frame, so ${label(fastest.backend)} is used.`;
+      }
     }
-    order.push(...(gl && !gl.software ? (['webgl', 'wasm', 'cpu'] as const) : (['wasm', 'webgl', 'cpu'] as const)));
+    const first: BackendName = measured?.backend ?? (gl && !gl.software ? 'webgl' : 'wasm');
+    order.push(first, ...(['webgl', 'wasm', 'cpu'] as const).filter((b) => b !== first));
   } else {
     order.push(preference, ...(['webgl', 'wasm', 'cpu'] as const).filter((b) => b !== preference));
   }
@@ -90,9 +135,10 @@ export async function selectBackend(preference: BackendPreference = 'auto'): Pro
     if (await trySet(name)) {
       if (name !== order[0]) {
         note = `${label(order[0]!)} could not start here; using ${label(name)} instead.${name === 'cpu' ? ' Recognition will be slow.' : ''}`;
+        measured = null;
       }
       const threads = name === 'wasm' ? await wasmThreads() : 1;
-      return { backend: name, note: withThreads(name, note, threads), threads };
+      return { backend: name, note: withThreads(name, note, threads), threads, measured, measuredNow };
     }
   }
   throw new Error('No TensorFlow.js backend could start in this browser. Try a current Chrome, Edge or Firefox.');

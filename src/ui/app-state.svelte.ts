@@ -32,6 +32,7 @@ import {
   type GraphModelDescriptor,
 } from '../services/face-engine';
 import { importedCustomModels } from '../services/model-import';
+import type { MeasuredBackend } from '../services/backend-bench';
 import type { BackendName } from '../services/tf-backend';
 import { backendFromUrl, engineFromUrl } from './backend-preference';
 
@@ -65,6 +66,26 @@ const clock = (iso: string): string =>
 
 /** Today as YYYY-MM-DD (UTC, as the purge records it). */
 const today = (): string => new Date(Date.now()).toISOString().slice(0, 10);
+
+/** Where the page keeps this device's backend measurement (not in backups: it belongs to this computer). */
+const MEASUREMENT_KEY = 'face-attendance.backend-measurement';
+
+function keptMeasurement(): MeasuredBackend | null {
+  try {
+    const kept = JSON.parse(localStorage.getItem(MEASUREMENT_KEY) ?? 'null') as MeasuredBackend | null;
+    return kept && typeof kept.key === 'string' && typeof kept.backend === 'string' ? kept : null;
+  } catch {
+    return null;
+  }
+}
+
+function keepMeasurement(measured: MeasuredBackend): void {
+  try {
+    localStorage.setItem(MEASUREMENT_KEY, JSON.stringify(measured));
+  } catch {
+    // Storage refused (private window, full disk): the next start measures again, nothing else is lost.
+  }
+}
 
 export interface Toast {
   readonly text: string;
@@ -103,6 +124,10 @@ export class AppState {
 
   private engine: Promise<FaceEngine> | null = null;
   private gpuFailed = false;
+  /** The next engine start measures the backends again (Settings: "Measure this computer again"). */
+  private remeasure = false;
+  /** The latest warm-up of the live path (at install or on request): ms, or null before any. */
+  warmUpMs = $state<number | null>(null);
   private engineKey = '';
   private toastTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -244,9 +269,16 @@ export class AppState {
           fuseRelu6: this.engineMode.fuseRelu6,
           liveDetector,
           loseWebglAfterFrames: this.gpuFailed ? undefined : this.engineMode.loseWebglAfterFrames,
+          backendOptions: {
+            measured: keptMeasurement(),
+            remeasure: this.remeasure,
+            measureSoftware: this.engineMode.measureSoftware,
+          },
         },
         this.engineMode.where,
       );
+      this.remeasure = false;
+      if (engine.info.measuredNow && engine.info.measured) keepMeasurement(engine.info.measured);
       this.backend = engine.info.backend;
       this.backendNote = this.gpuFailed
         ? `The graphics processor stopped working for this app (WebGL context lost), so it runs on WebAssembly until the page is reloaded. ${engine.info.backendNote}`.trim()
@@ -260,6 +292,21 @@ export class AppState {
       this.engine = null;
     });
     return this.engine;
+  }
+
+  /**
+   * Gets the engine ready for lessons: started (measuring the backends where this device has no measurement
+   * yet) and its live path run once at the camera's usual size, so that WebGL's shaders are compiled now.
+   * Run when the app is installed and when the teacher asks (`remeasure`); errors are the caller's.
+   */
+  async prepareForLessons(remeasure = false): Promise<EngineInfo> {
+    if (remeasure) {
+      this.remeasure = true;
+      this.engineKey = '';
+    }
+    const engine = await this.faceEngine();
+    this.warmUpMs = await engine.warmUpLive(1280, 720, this.settings.smallestFace);
+    return engine.info;
   }
 
   /**

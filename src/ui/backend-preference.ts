@@ -13,7 +13,8 @@ export function backendFromUrl(search: string): BackendPreference {
  * embeds every face of every frame, and `?fuse=off` loads the embedding graph as converted: together, the
  * pipeline before the live-pipeline work, for `npm run bench:live` to compare against in the same run. None
  * is offered in Settings. `?detector=mtcnn|blazeface` overrides the live detector of Settings, and
- * `?lose-webgl-after=N` loses the WebGL context at the engine's N-th frame (both for checks).
+ * `?lose-webgl-after=N` loses the WebGL context at the engine's N-th frame, and `?measure=all` measures WebGL
+ * against WebAssembly also where WebGL runs in software (all for checks).
  */
 export function engineFromUrl(search: string): {
   where: 'worker' | 'page';
@@ -21,6 +22,7 @@ export function engineFromUrl(search: string): {
   fuseRelu6: boolean;
   liveDetector: 'mtcnn' | 'blazeface' | null;
   loseWebglAfterFrames: number | undefined;
+  measureSoftware: boolean;
 } {
   const params = new URLSearchParams(search);
   const detector = params.get('detector');
@@ -30,5 +32,6 @@ export function engineFromUrl(search: string): {
     fuseRelu6: params.get('fuse') !== 'off',
     liveDetector: detector === 'mtcnn' || detector === 'blazeface' ? detector : null,
     loseWebglAfterFrames: Number(params.get('lose-webgl-after')) || undefined,
+    measureSoftware: params.get('measure') === 'all',
   };
 }

@@ -91,6 +91,49 @@ describe('camera check in the built app', () => {
     });
   });
 
+  it('measures WebGL against WebAssembly once on this computer, keeps the choice, and warms up at install', async () => {
+    await withBrowser({ camera }, async (page) => {
+      // `?measure=all` measures software WebGL too (without it, SwiftShader is known to lose and is skipped).
+      await runCameraCheck(page, '?measure=all', 2);
+      const chip = page.getByTestId('backend');
+      expect(await chip.getAttribute('data-measured')).toBe('now');
+      const note = (await page.getByTestId('backend-note').textContent()) ?? '';
+      expect(note).toMatch(
+        /^Measured on this computer: (WebGL|WebAssembly) [\d.]+ ms, (WebGL|WebAssembly) [\d.]+ ms a test frame, so (WebGL|WebAssembly) is used/,
+      );
+      const kept = JSON.parse(
+        (await page.evaluate(() => localStorage.getItem('face-attendance.backend-measurement'))) ?? 'null',
+      ) as { backend: string; ms: Record<string, number>; key: string };
+      expect(Object.keys(kept.ms).sort()).toEqual(['wasm', 'webgl']);
+      // The faster is used: on this machine's software WebGL that is WebAssembly.
+      const faster = kept.ms.webgl! < kept.ms.wasm! ? 'webgl' : 'wasm';
+      expect(kept.backend).toBe(faster);
+      expect(await chip.getAttribute('data-backend')).toBe(faster);
+      expect(kept.key).toMatch(/cores \| Chrome \d+$/);
+
+      // The next visit uses the kept measurement without measuring again.
+      await runCameraCheck(page, '?measure=all&visit=2', 2);
+      expect(await chip.getAttribute('data-measured')).toBe('kept');
+      expect(await page.getByTestId('backend-note').textContent()).toMatch(/^Chosen by measuring this computer/);
+
+      // "Measure this computer again" measures, warms the live path up and says so.
+      await page.getByTestId('measure-again').click();
+      await expect
+        .poll(() => page.getByTestId('measure-message').textContent(), { timeout: 240_000 })
+        .toMatch(/Measured on this computer: .* Ready for lessons: the live picture's first frame took \d+ ms\./);
+      expect(await chip.getAttribute('data-measured')).toBe('now');
+
+      // Installing the app gets the engine ready for lessons: the live path run once at 1280×720.
+      await page.goto(`${app.url}?measure=all&visit=3#/students`);
+      expect(await page.getByTestId('backend').count()).toBe(0);
+      await page.evaluate(() => window.dispatchEvent(new Event('appinstalled')));
+      await expect
+        .poll(() => page.getByTestId('backend').getAttribute('data-warm-up-ms'), { timeout: 240_000 })
+        .toMatch(/^\d+$/);
+      expect(await chip.getAttribute('data-measured')).toBe('kept');
+    });
+  });
+
   it('tells the teacher how to unblock a denied camera, and keeps the page usable', async () => {
     await withBrowser({ camera, allowCamera: false }, async (page) => {
       await page.goto(`${app.url}?backend=wasm#/settings`);

@@ -39,6 +39,7 @@ async function engineLeakCheck(url: string, modelId: string) {
   try {
     // One round first: lazily created tensors (a backend's scratch, say) are not leaks.
     await eng.detect(await bitmap());
+    await eng.warmUpLive(640, 480, 'middle');
     const camera = await eng.capture(await bitmap(), { kind: 'camera', minFaceSize: 40, exactlyOne: false });
     const classifier = trainClassifier(
       camera.captures.flatMap((c, i) => [
@@ -64,6 +65,8 @@ async function engineLeakCheck(url: string, modelId: string) {
       await note('stored face');
       await eng.embedStoredFace(camera.captures[0]!.image, null);
       await note('stored image');
+      await eng.warmUpLive(1280, 720, 'back');
+      await note('warm-up');
     }
     await eng.startLive({ classifier, marked: [], smallestFace: 'middle' });
     const kinds: string[] = [];
