@@ -64,6 +64,8 @@ export interface EngineInfo {
   readonly where: 'worker' | 'page';
   /** Time from the start of loading to the first detection done (warm-up included). */
   readonly startMs: number;
+  /** Where `startMs` went, ms: the backend chosen and started, the models read and uploaded, the warm-up. */
+  readonly startStages: { readonly backend: number; readonly models: number; readonly warmUp: number };
   /** The backend measurement the choice rests on (for the page to keep), and whether this start made it. */
   readonly measured: MeasuredBackend | null;
   readonly measuredNow: boolean;
@@ -139,6 +141,7 @@ export class EngineCore {
     setAppBase(config.baseUrl);
     if (where === 'page') singleThreadedWasm();
     const choice = await selectBackend(config.preference, config.backendOptions);
+    const backendReady = performance.now();
     // An imported network (FaceNet) comes from the browser's storage, or failing that from the build.
     const readers = new Map<string, AssetReader>();
     for (const network of networksOf(config.model)) {
@@ -155,7 +158,9 @@ export class EngineCore {
       liveDetector === DEFAULT_DETECTOR
         ? detector
         : await loadFaceDetector(liveDetector, detector instanceof MtcnnDetector ? { mtcnn: detector } : {});
+    const modelsReady = performance.now();
     await embedder.warmUp();
+    const done = performance.now();
     const info: EngineInfo = {
       backend: choice.backend,
       backendNote: choice.note,
@@ -163,7 +168,12 @@ export class EngineCore {
       model: config.model,
       liveDetector,
       where,
-      startMs: Math.round(performance.now() - started),
+      startMs: Math.round(done - started),
+      startStages: {
+        backend: Math.round(backendReady - started),
+        models: Math.round(modelsReady - backendReady),
+        warmUp: Math.round(done - modelsReady),
+      },
       measured: choice.measured,
       measuredNow: choice.measuredNow,
     };

@@ -295,6 +295,15 @@ export class AppState {
   }
 
   /**
+   * Starts loading the engine now, in its worker, for a screen that will soon want it (Attendance with a
+   * trained recogniser, Enrolment): its seconds of loading then pass while the teacher reads the screen,
+   * not after the press. A failure is not said here; the press that needs the engine tries again and says it.
+   */
+  preloadEngine(): void {
+    this.faceEngine().catch(() => undefined);
+  }
+
+  /**
    * Gets the engine ready for lessons: started (measuring the backends where this device has no measurement
    * yet) and its live path run once at the camera's usual size, so that WebGL's shaders are compiled now.
    * Run when the app is installed and when the teacher asks (`remeasure`); errors are the caller's.

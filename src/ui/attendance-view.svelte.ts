@@ -126,6 +126,8 @@ export class AttendanceView {
     this.sessions = await listSessions(this.app.db);
     try {
       this.classifier = await storedClassifier(this.app.db, this.app.settings.modelId);
+      // Trained: the camera is likely next, so the engine loads while the teacher picks the session.
+      if (this.classifier) this.app.preloadEngine();
     } catch (e) {
       this.error = messageOf(e);
     }
