@@ -4,6 +4,11 @@
  * Prints a table and writes bench-results/detect.{json,md}. A script, not a test: it fails on nothing.
  *
  *   npm run bench:detect -- [--reps N] [--webgl-reps N] [--only node|browser] [--min-face 20,40]
+ *
+ * `--profile webgl|wasm` instead says where the time goes in Chromium on that backend, at the first
+ * `--min-face`: ms per frame, kernels dispatched per frame and the commonest, and our three stages (each
+ * ends with its read-back) with the candidates each passes on. `--flags '{"WEBGL_PACK":false}'` sets tfjs
+ * flags first, to try a backend setting on the same frames; `--ours-only` leaves face-api.js out.
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -25,6 +30,9 @@ const { values: args } = parseArgs({
     'webgl-reps': { type: 'string', default: '1' },
     only: { type: 'string' },
     'min-face': { type: 'string', default: '20,40' },
+    profile: { type: 'string' },
+    flags: { type: 'string', default: '{}' },
+    'ours-only': { type: 'boolean', default: false },
   },
 });
 const reps = Number(args.reps);
@@ -93,7 +101,10 @@ async function benchNode(frames: BenchFrame[]): Promise<BenchRow[]> {
   }
 }
 
-async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; renderer: string }> {
+async function servePages(frames: BenchFrame[]): Promise<{
+  pages: Awaited<ReturnType<typeof serveProjectPages>>;
+  frameUrls: string[];
+}> {
   const frameDir = mkdtempSync(join(tmpdir(), 'bench-frames-'));
   const frameUrls = frames.map((f, i) => {
     const path = join(frameDir, `frame${i}.png`);
@@ -121,6 +132,11 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
     ],
     [frameDir],
   );
+  return { pages, frameUrls };
+}
+
+async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; renderer: string }> {
+  const { pages, frameUrls } = await servePages(frames);
   const context = await launchChromium();
   const rows: BenchRow[] = [];
   let renderer = '';
@@ -165,8 +181,56 @@ async function benchBrowser(frames: BenchFrame[]): Promise<{ rows: BenchRow[]; r
   return { rows, renderer };
 }
 
+/** `--profile`: where the time goes on one backend in Chromium (see the file comment). */
+async function profileBrowser(frames: BenchFrame[], backend: 'webgl' | 'wasm'): Promise<void> {
+  const { pages, frameUrls } = await servePages(frames);
+  const context = await launchChromium();
+  try {
+    const page = await context.newPage();
+    page.on('pageerror', (e) => log(`page error: ${e.message}`));
+    await openReadyPage(page, pages.url('/scripts/bench/detect-page.html'));
+    const flags = JSON.parse(args.flags) as Record<string, boolean | number>;
+    const result = await page.evaluate((o) => window.profileDetect(o), {
+      backend,
+      frameUrls,
+      faceapiWeightsUrl: pages.url('/faceapi-weights'),
+      minFaceSize: minFaceSizes[0]!,
+      flags,
+      only: args['ours-only'] ? ['ours'] : [],
+    });
+    const med = (xs: number[]): number => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+    console.log(
+      `\nChromium ${result.backend}, flags ${JSON.stringify(result.flags)}, min face ${minFaceSizes[0]}, ${frames.length} frames\n`,
+    );
+    console.log(
+      '| implementation | ms a frame (median; each frame) | kernels a frame | commonest kernels (all frames) |',
+    );
+    console.log('| --- | --- | ---: | --- |');
+    for (const r of result.rows) {
+      const top = r.topKernels.map(([k, n]) => `${k} ${n}`).join(', ');
+      console.log(
+        `| ${r.implementation} | ${r.firstPassMs} ms | ${med(r.ms)} (${r.ms.join(', ')}) | ${r.kernels} | ${top} |`,
+      );
+    }
+    const ours = result.rows.find((r) => r.stages)?.stages ?? [];
+    if (ours.length) {
+      const m = (f: (s: (typeof ours)[number]) => number): number => Math.round(med(ours.map(f)));
+      console.log(
+        `\nours, median a frame: P-Net over ${m((s) => s.levels)} levels ${m((s) => s.pnetMs)} ms → ${m((s) => s.toRnet)} candidates; R-Net ${m((s) => s.rnetMs)} ms → ${m((s) => s.toOnet)}; O-Net ${m((s) => s.onetMs)} ms`,
+      );
+    }
+  } finally {
+    await context.close();
+    await pages.close();
+  }
+}
+
 await initNodeBackend('wasm');
 const frames = makeBenchFrames();
+if (args.profile === 'webgl' || args.profile === 'wasm') {
+  await profileBrowser(frames, args.profile);
+  process.exit(0);
+}
 log(`frames: ${frames.map((f) => f.name).join(', ')} fitted into 640×480`);
 const rows: BenchRow[] = [];
 let renderer = '';

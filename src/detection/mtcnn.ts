@@ -34,9 +34,23 @@ const LANDMARK_JITTERS: readonly (readonly [number, number, number])[] = [
   [0, 0, 1.08],
 ];
 
+/** Where the latest `detectFaces` spent its time, for benchmarks (each stage ends with its read-back). */
+export interface MtcnnStages {
+  /** Taking the frame down, and P-Net over the pyramid (with its one read-back), ms. */
+  readonly pnetMs: number;
+  readonly rnetMs: number;
+  readonly onetMs: number;
+  readonly levels: number;
+  /** Candidates P-Net passed to R-Net, and R-Net to O-Net. */
+  readonly toRnet: number;
+  readonly toOnet: number;
+}
+
 export class MtcnnDetector implements FaceDetector {
   readonly id = 'mtcnn';
   private params: MtcnnParams | null;
+  /** The latest detection's stages (see `MtcnnStages`); null before the first. */
+  lastStages: MtcnnStages | null = null;
 
   private constructor(
     params: MtcnnParams,
@@ -78,16 +92,32 @@ export class MtcnnDetector implements FaceDetector {
         `detectFaces needs an RGB frame of shape [height, width, 3]; got [${frame.shape.join(', ')}].`,
       );
     }
+    const t0 = performance.now();
     const { image, sx, sy } = prepareImage(frame, opts.maxInputSize);
+    let t1 = t0;
+    let t2 = t0;
+    let boxes: Candidate[] = [];
+    let refined: Candidate[] = [];
     try {
-      const boxes = await this.runStage1(image, params, opts);
+      boxes = await this.runStage1(image, params, opts);
+      t1 = t2 = performance.now();
       if (boxes.length === 0) return [];
-      const refined = await this.runStage2(image, params, boxes, opts.thresholds[1]);
+      refined = await this.runStage2(image, params, boxes, opts.thresholds[1]);
+      t2 = performance.now();
       if (refined.length === 0) return [];
       const faces = await this.runStage3(image, params, refined, opts.thresholds[2]);
       return faces.slice(0, opts.maxFaces).map((f) => scaleDetection(f, sx, sy));
     } finally {
       image.dispose();
+      const t3 = performance.now();
+      this.lastStages = {
+        pnetMs: t1 - t0,
+        rnetMs: t2 - t1,
+        onetMs: t3 - t2,
+        levels: computePyramid(image.shape[1], image.shape[2], opts.minFaceSize, opts.scaleFactor).length,
+        toRnet: boxes.length,
+        toOnet: refined.length,
+      };
     }
   }
 
