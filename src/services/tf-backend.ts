@@ -62,8 +62,19 @@ export function probeWebgl(): { renderer: string; software: boolean; shortName: 
   return { renderer, software: software !== null, shortName: software ? software[0] : renderer };
 }
 
+/**
+ * WebGL passes tensor shapes to its shaders as uniforms instead of baking them in, so one compiled
+ * program serves every pyramid level and batch size: measured with `npm run bench:detect -- --profile
+ * webgl` (SwiftShader, 2026-12-03), MTCNN's first pass over six frames (where shaders compile) took
+ * 18.8 s instead of 34.7 s and 16.2 s instead of 24.1 s in two runs, the frames after it no slower.
+ */
+function prepareWebgl(): void {
+  tf.env().set('WEBGL_USE_SHAPES_UNIFORMS', true);
+}
+
 async function trySet(name: BackendName): Promise<boolean> {
   if (name === 'wasm') prepareWasm();
+  if (name === 'webgl') prepareWebgl();
   try {
     if (!(await tf.setBackend(name))) return false;
     await tf.ready();
