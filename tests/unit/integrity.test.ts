@@ -54,7 +54,7 @@ describe('checkIntegrity', () => {
     const { db } = t;
     await wholeClass();
     const [first] = await db.faceSamples.where('studentId').equals('S1').toArray();
-    await db.faceSamples.delete(first!.id!);
+    await db.faceSamples.delete(first!.id);
     await db.faceSamples.add({ ...sample(9), studentId: 'S9' });
     const { problems } = await checkIntegrity(db);
     expect(problems).toContain('Photo 4 belongs to student S9, who is not there.');
