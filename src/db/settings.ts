@@ -35,6 +35,11 @@ export interface AppSettings {
   readonly smallestFace: 'near' | 'middle' | 'back';
   /** How live frames are searched for faces: 'blazeface' (fast) or 'mtcnn' (thorough, slower). */
   readonly liveDetector: 'blazeface' | 'mtcnn';
+  /**
+   * A face that looks like a still picture held up to the camera (see `services/picture-check.ts`): 'off'
+   * (not looked for), 'warn' (tagged "photo?", still marked) or 'ask' (put to the teacher, not marked).
+   */
+  readonly pictureCheck: 'off' | 'warn' | 'ask';
   /** A student last seen this many minutes before a session's end "left early" (0: not counted). */
   readonly leftEarlyMinutes: number;
   /** The teacher's EmailJS account: public key, service id, template id (none of them is a secret). */
@@ -70,6 +75,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   smallestFace: 'middle',
   // DEFAULT_LIVE_DETECTOR of src/detection/detector.ts (a test checks they agree).
   liveDetector: 'blazeface',
+  pictureCheck: 'warn',
   leftEarlyMinutes: DEFAULT_LEFT_EARLY_MINUTES,
   relayPublicKey: '',
   relayServiceId: '',

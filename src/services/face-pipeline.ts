@@ -3,6 +3,7 @@
  * the Node benchmarks alike. The browser's `FaceEngine` feeds it camera frames and photos and turns its
  * crops into JPEG files.
  */
+import { faceGreys } from './picture-grey';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceDetection } from '../core/types';
 import type { DetectOptions, FaceDetector } from '../detection';
@@ -113,6 +114,7 @@ export class FacePipeline {
       detect: () => this.live.detectFaces(frame, detect),
       refresh: (boxes) => this.live.refreshFaces(frame, boxes),
       embed: (faces) => this.embedder.embedFaces(frame, faces),
+      greys: (faces) => faceGreys(frame, faces),
       signature: async () => {
         const [h, w] = frame.shape;
         const cell = [Math.max(1, Math.floor(h / 18)), Math.max(1, Math.floor(w / 32))] as [number, number];

@@ -19,6 +19,7 @@ import {
   type TrackFrame,
   type TrackPlan,
 } from './live-tracks';
+import type { PictureCheck } from './picture-check';
 
 /** The work the session may ask of one frame. */
 export interface FrameWork {
@@ -30,6 +31,8 @@ export interface FrameWork {
   embed(faces: readonly FaceDetection[]): Promise<Float32Array[]>;
   /** A tiny grey picture of the frame (any fixed size), to notice a change in the scene. */
   signature(): Promise<Float32Array>;
+  /** Each face's grey picture for the picture check (see `picture-grey.ts`); asked for only where it is on. */
+  greys?(faces: readonly FaceDetection[]): Promise<Float32Array[]>;
 }
 
 export interface LiveSessionOptions extends TrackerOptions {
@@ -84,7 +87,11 @@ export type FullReason = 'start' | 'timer' | 'lost' | 'scene' | 'none';
 
 export class LiveSession {
   private readonly tracker: AttendanceTracker;
-  private readonly options: typeof DEFAULTS & { readonly minFrames: number; readonly window: number };
+  private readonly options: typeof DEFAULTS & {
+    readonly minFrames: number;
+    readonly window: number;
+    readonly pictureCheck: PictureCheck;
+  };
   private lastFullAt = -Infinity;
   private lostFace = false;
   private lastSignature: Float32Array | null = null;
@@ -97,8 +104,8 @@ export class LiveSession {
   ) {
     this.tracker = new AttendanceTracker(classifier, modelId, isMarked, options);
     const defined = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-    const { minFrames, window } = DEFAULT_TRACKER_OPTIONS;
-    this.options = { ...DEFAULTS, minFrames, window, ...defined };
+    const { minFrames, window, pictureCheck } = DEFAULT_TRACKER_OPTIONS;
+    this.options = { ...DEFAULTS, minFrames, window, pictureCheck, ...defined };
   }
 
   async frame(work: FrameWork, now: number): Promise<LiveStep> {
@@ -129,8 +136,9 @@ export class LiveSession {
     const chosen = o.tracking ? this.toEmbed(plans, now) : detections.map((_, i) => i);
     const embeddings = chosen.length ? await work.embed(chosen.map((i) => detections[i]!)) : [];
     const byFace = new Map(chosen.map((i, k) => [i, embeddings[k]!]));
+    const greys = o.pictureCheck !== 'off' && work.greys && detections.length ? await work.greys(detections) : [];
     const step = this.tracker.update(
-      detections.map((detection, i) => ({ detection, embedding: byFace.get(i) ?? null })),
+      detections.map((detection, i) => ({ detection, embedding: byFace.get(i) ?? null, grey: greys[i] ?? null })),
       now,
     );
     const done = performance.now();
@@ -158,7 +166,7 @@ export class LiveSession {
     const urgent: number[] = [];
     const due: { i: number; rank: number }[] = [];
     plans.forEach((p, i) => {
-      if (!p || p.state === 'pending' || p.state === 'maybe' || p.embedded < o.minFrames) {
+      if (!p || ((p.state === 'pending' || p.state === 'maybe' || p.embedded < o.minFrames) && !p.waitingForPicture)) {
         urgent.push(i);
         return;
       }

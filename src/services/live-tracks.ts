@@ -13,6 +13,7 @@
 import { predict, type ClassifierSnapshot, type Prediction } from '../classifier';
 import { matchBoxes } from '../core/geometry';
 import type { FaceDetection } from '../core/types';
+import { PictureEvidence, type PictureCheck, type PictureVerdict } from './picture-check';
 
 export interface TrackerOptions {
   /** Least overlap (IoU) of a face with a track's last box to continue it. Defaults to 0.3. */
@@ -30,6 +31,12 @@ export interface TrackerOptions {
   readonly minFrames?: number;
   /** A face this similar (cosine of fused embeddings) to one the teacher rejected is that face. Defaults to 0.7. */
   readonly sameFace?: number;
+  /**
+   * Faces that look like a still picture (see `picture-check.ts`): 'off', 'warn' (the view says so, the
+   * student is marked) or 'ask' (a student's face is marked only once its track moved like a head; one that
+   * looks like a picture is suggested instead, for the teacher to confirm). Defaults to 'off'.
+   */
+  readonly pictureCheck?: PictureCheck;
 }
 
 export const DEFAULT_TRACKER_OPTIONS: Required<TrackerOptions> = {
@@ -39,6 +46,7 @@ export const DEFAULT_TRACKER_OPTIONS: Required<TrackerOptions> = {
   window: 8,
   minFrames: 2,
   sameFace: 0.7,
+  pictureCheck: 'off',
 };
 
 export type TrackState = 'student' | 'maybe' | 'unknown' | 'pending';
@@ -57,6 +65,8 @@ export interface TrackView {
   readonly embedded: number;
   /** True for a student marked before this track's decision (drawn quieter). */
   readonly alreadyMarked: boolean;
+  /** What the picture check makes of the track so far ('unsure' while it is off or has too little). */
+  readonly picture: PictureVerdict;
 }
 
 interface Track {
@@ -74,6 +84,10 @@ interface Track {
   fused: Float32Array;
   /** Its state after the last frame it was seen in. */
   state: TrackState;
+  /** Evidence that the face is a picture held up (see `picture-check.ts`). */
+  readonly picture: PictureEvidence;
+  /** Its student waits for the picture check before being marked (`pictureCheck: 'ask'`). */
+  waitingForPicture: boolean;
 }
 
 /** What the tracker knows of the track a face would continue (see `AttendanceTracker.plan`). */
@@ -82,12 +96,18 @@ export interface TrackPlan {
   readonly state: TrackState;
   readonly embedded: number;
   readonly embeddedAt: number;
+  /** Its student is known and waits only for the picture check: no need to embed it again now. */
+  readonly waitingForPicture: boolean;
 }
 
-/** A face of a frame; `embedding` is null for a face that was not embedded this time. */
+/**
+ * A face of a frame; `embedding` is null for a face that was not embedded this time; `grey` is its grey
+ * picture for the picture check (see `picture-grey.ts`), where asked for.
+ */
 export interface TrackedFace {
   readonly detection: FaceDetection;
   readonly embedding: Float32Array | null;
+  readonly grey?: Float32Array | null;
 }
 
 function mean(vectors: readonly Float32Array[]): Float32Array {
@@ -148,7 +168,15 @@ export class AttendanceTracker {
     const byFace = new Map(this.match(tracks, detections).map((m) => [m.b, tracks[m.a]!]));
     return detections.map((_, i) => {
       const t = byFace.get(i);
-      return t ? { trackId: t.id, state: t.state, embedded: t.embedded, embeddedAt: t.embeddedAt } : null;
+      return t
+        ? {
+            trackId: t.id,
+            state: t.state,
+            embedded: t.embedded,
+            embeddedAt: t.embeddedAt,
+            waitingForPicture: t.waitingForPicture,
+          }
+        : null;
     });
   }
 
@@ -172,6 +200,7 @@ export class AttendanceTracker {
       track.lastSeen = now;
       track.frames += 1;
       track.missed = 0;
+      if (face.grey) track.picture.add({ landmarks: face.detection.landmarks, grey: face.grey });
       if (face.embedding) {
         track.embeddings.push(face.embedding);
         if (track.embeddings.length > o.window) track.embeddings.shift();
@@ -195,7 +224,10 @@ export class AttendanceTracker {
         embeddedAt: now,
         fused: mean([face.embedding]),
         state: 'pending',
+        picture: new PictureEvidence(),
+        waitingForPicture: false,
       };
+      if (face.grey) track.picture.add({ landmarks: face.detection.landmarks, grey: face.grey });
       this.tracks.push(track);
       seen.add(track.id);
     });
@@ -212,9 +244,21 @@ export class AttendanceTracker {
     for (const { track, prediction } of views) {
       const studentId = prediction.nearest;
       const marked = this.isMarked(studentId);
+      const picture = o.pictureCheck === 'off' ? 'unsure' : track.picture.verdict();
       let state: TrackState = 'unknown';
+      track.waitingForPicture = false;
       if (prediction.verdict === 'accept' && !taken.has(studentId)) {
         state = track.embedded >= o.minFrames ? 'student' : 'pending';
+        // Asked to: a student is marked only from a face that moved like a head, and one that looks like a
+        // picture is put to the teacher (unless marked already, or rejected for this face).
+        if (state === 'student' && o.pictureCheck === 'ask' && !marked) {
+          if (picture === 'unsure') {
+            state = 'pending';
+            track.waitingForPicture = true;
+          } else if (picture === 'still') {
+            state = this.wasRejected(studentId, track.fused) ? 'unknown' : 'maybe';
+          }
+        }
       } else if (
         prediction.verdict === 'maybe' &&
         !taken.has(studentId) &&
@@ -234,6 +278,7 @@ export class AttendanceTracker {
         frames: track.frames,
         embedded: track.embedded,
         alreadyMarked: marked,
+        picture,
       };
       out.push(view);
       if (state === 'student' && !marked) newlyRecognised.push({ studentId, track: view });

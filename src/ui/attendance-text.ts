@@ -24,17 +24,21 @@ export function toneOf(t: TrackView): FaceTone {
   return t.state;
 }
 
-/** The tag drawn on a face: the short name, the name with "?" while it is only a suggestion, … or ?. */
+/**
+ * The tag drawn on a face: the short name, the name with "?" while it is only a suggestion, … or ?; with
+ * "photo?" where the face looks like a still picture held up to the camera.
+ */
 export function tagOf(t: TrackView, student: Student | undefined): string {
   const name = student ? shortName(student.name) : t.studentId;
-  if (t.state === 'student') return name;
-  if (t.state === 'maybe') return `${name}?`;
-  return t.state === 'pending' ? '…' : '?';
+  const photo = t.picture === 'still' ? ' · photo?' : '';
+  if (t.state === 'student') return `${name}${photo}`;
+  if (t.state === 'maybe') return `${name}?${photo}`;
+  return t.state === 'pending' ? '…' : `?${photo}`;
 }
 
 /** A face in words, for the list under the video (and screen readers). */
 export function describeFace(t: TrackView, student: Student | undefined): string {
-  const pct = `${Math.round(t.prediction.probability * 100)}%`;
+  const pct = `${Math.round(t.prediction.probability * 100)}%${t.picture === 'still' ? ' · looks like a photo held up to the camera' : ''}`;
   const who = student
     ? `${student.studentId} · ${student.name} · ${student.className} · ${student.faculty}`
     : t.studentId;

@@ -310,7 +310,7 @@ export class AttendanceView {
       classifier: withThreshold(this.classifier!.snapshot, this.app.settings.threshold),
       marked: current.marked(),
       smallestFace: this.app.settings.smallestFace,
-      options: { tracking: this.app.engineMode.tracking },
+      options: { tracking: this.app.engineMode.tracking, pictureCheck: this.app.settings.pictureCheck },
     });
     this.phase = 'running';
     this.suggestions = [];

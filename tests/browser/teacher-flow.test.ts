@@ -183,6 +183,10 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
       expect(strangerLabels.length).toBeGreaterThan(0);
       expect(strangerLabels.every((l) => l === null)).toBe(true);
       expect(await page.getByTestId('faces-in-view').textContent()).toMatch(/^4 faces/);
+      // The feed is a still picture of photos: the picture check says so (Settings' default: marked, tagged).
+      await expect
+        .poll(async () => (await page.getByTestId('faces-in-words').textContent()) ?? '', { timeout: 60_000 })
+        .toMatch(/· looks like a photo held up to the camera/);
       await page.screenshot({ path: join(shots, 'attendance-live.png'), fullPage: true });
       console.log(
         `live attendance: ${await page.getByTestId('fps').textContent()} with 4 faces on ${await page.getByTestId('live-backend').getAttribute('data-backend')}`,

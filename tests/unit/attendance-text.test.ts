@@ -48,6 +48,11 @@ describe('the Attendance screen in words', () => {
     expect(tagOf(track('unknown'), student)).toBe('?');
     // A student deleted meanwhile is tagged by ID.
     expect(tagOf(track('student'), undefined)).toBe('S7');
+    // A face that looks like a still picture held up to the camera says so.
+    expect(tagOf({ ...track('student'), picture: 'still' }, student)).toBe('Nguyễn L. · photo?');
+    expect(describeFace({ ...track('maybe'), picture: 'still' }, student)).toMatch(
+      /63% · looks like a photo held up to the camera: confirm or reject/,
+    );
   });
 
   it('draws a student marked before the decision quieter than a new arrival', () => {

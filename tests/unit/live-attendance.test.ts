@@ -25,6 +25,7 @@ const track = (id: number, studentId: string, state: TrackState): TrackView => (
   frames: 2,
   embedded: 2,
   alreadyMarked: false,
+  picture: 'unsure',
 });
 
 function liveFrame(tracks: TrackView[], fresh: string[] = []): LiveFrame {

@@ -136,4 +136,21 @@ describe('LiveSession', () => {
     const step = await session.frame(merged, 100);
     expect(step.tracks).toHaveLength(1);
   });
+
+  it("asks for the faces' grey pictures only where the picture check is on", async () => {
+    const asked: number[] = [];
+    const withGreys = (f: ReturnType<typeof frame>): FrameWork => ({
+      ...f.work,
+      greys: (faces) => {
+        asked.push(faces.length);
+        return Promise.resolve(faces.map(() => new Float32Array(1024).fill(0)));
+      },
+    });
+    const off = new LiveSession(classifier, 'fake', () => false);
+    await off.frame(withGreys(frame([0, 1])), 0);
+    expect(asked).toEqual([]);
+    const warn = new LiveSession(classifier, 'fake', () => false, { pictureCheck: 'warn' });
+    for (const t of [0, 100, 200]) await warn.frame(withGreys(frame([0, 1])), t);
+    expect(asked).toEqual([2, 2, 2]);
+  });
 });

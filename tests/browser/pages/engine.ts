@@ -68,7 +68,7 @@ async function engineLeakCheck(url: string, modelId: string) {
       await eng.warmUpLive(1280, 720, 'back');
       await note('warm-up');
     }
-    await eng.startLive({ classifier, marked: [], smallestFace: 'middle' });
+    await eng.startLive({ classifier, marked: [], smallestFace: 'middle', options: { pictureCheck: 'warn' } });
     const kinds: string[] = [];
     let marked = 0;
     for (let i = 0; i < 6; i++) {
