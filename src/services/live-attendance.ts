@@ -43,7 +43,8 @@ const NO_ENGINE: MarkedSink = { setMarked: () => Promise.resolve() };
 export class LiveAttendance {
   private records: AttendanceRecord[] = [];
   private readonly lastWritten = new Map<string, number>();
-  private readonly byId: Map<string, Student>;
+  private byId: Map<string, Student>;
+  private studentList: readonly Student[];
   /** Marks by hand shown but not yet written, by student: they win over what a read finds meanwhile. */
   private readonly pending = new Map<string, AttendanceRecord>();
   /** Every write, one after the other in the order asked (a frame's sightings, a click's mark). */
@@ -58,8 +59,20 @@ export class LiveAttendance {
     engine: MarkedSink | null,
     private readonly options: { readonly writeEveryMs?: number; readonly now?: () => number } = {},
   ) {
+    this.studentList = students;
     this.byId = new Map(students.map((s) => [s.studentId, s]));
     this.sink = engine ?? NO_ENGINE;
+  }
+
+  /**
+   * The students as the database holds them now (the screen follows it, also another tab's changes): a
+   * renamed student is recorded under the new name from the next sighting or mark, a deleted one is no
+   * longer recorded (their past records keep their snapshot). Cheap when the list is the same.
+   */
+  set students(students: readonly Student[]) {
+    if (students === this.studentList) return;
+    this.studentList = students;
+    this.byId = new Map(students.map((s) => [s.studentId, s]));
   }
 
   /** The engine to tell who is marked (null: none, the camera is off). */

@@ -225,6 +225,7 @@ export class AttendanceView {
     const current = this.live;
     if (!current) return;
     this.error = '';
+    current.students = this.app.students;
     const { attendance, written } = current.mark(studentId, status, this.teacher(), note);
     this.records = [...attendance];
     written
@@ -251,6 +252,7 @@ export class AttendanceView {
   async confirm(s: Suggestion): Promise<void> {
     this.suggestions = this.suggestions.filter((x) => x.studentId !== s.studentId);
     if (!this.live) return;
+    this.live.students = this.app.students;
     try {
       const arrival = await this.live.confirm(s.studentId, s.probability, this.teacher());
       this.records = [...this.live.attendance];
@@ -361,6 +363,7 @@ export class AttendanceView {
         frame.tracks.map((t) => ({ box: t.detection.box, tone: toneOf(t), tag: tagOf(t, byId.get(t.studentId)) })),
       );
     }
+    current.students = this.app.students;
     const handled = await current.handle(frame);
     if (handled.changed) this.records = [...current.attendance];
     handled.arrivals.forEach((a) => this.announce(a));

@@ -154,6 +154,22 @@ describe('LiveAttendance', () => {
   });
 });
 
+describe('a student list that changes during the session', () => {
+  it('records a student renamed in another tab under the new name, and no longer a deleted one', async () => {
+    const a = await addStudent(t.db, studentForm('S1', 'Ana Nguyen'));
+    const b = await addStudent(t.db, studentForm('S2', 'Bao Tran'));
+    const session = await startSession(t.db, { course: 'Biology', className: '10A', start: new Date() });
+    const live = new LiveAttendance(t.db, session, [a, b], null);
+    await live.load();
+    live.students = [{ ...a, name: 'Ana Nguyễn' }];
+    const seen = await live.handle(liveFrame([track(1, 'S1', 'student'), track(2, 'S2', 'student')], ['S1', 'S2']));
+    expect(seen.arrivals.map((x) => x.student.name)).toEqual(['Ana Nguyễn']);
+    expect(live.attendance.map((r) => [r.studentId, r.snapshot.name])).toEqual([['S1', 'Ana Nguyễn']]);
+    await live.mark('S2', 'present', 'Ms Hoa').written;
+    expect(live.attendance.map((r) => r.studentId)).toEqual(['S1']);
+  });
+});
+
 describe('arrival banners', () => {
   it('three students arriving in one frame get three banners, each gone after its time', () => {
     const timers: { run: () => void; ms: number }[] = [];
