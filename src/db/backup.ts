@@ -12,6 +12,23 @@ import { guardWrite } from './storage';
 /** Derived from the face samples: left out of backups and rebuilt on restore. */
 const DERIVED_TABLES = ['embeddingPacks'];
 
+/** The key a one-class file carries beside dexie-export-import's own (see `class-file.ts`). */
+export const SCOPE_KEY = 'faceAttendanceScope';
+
+export interface ClassScope {
+  readonly className: string;
+}
+
+/** The class a backup file holds (see `class-file.ts`), or null for a backup of everything. */
+export async function classScopeOf(file: Blob): Promise<ClassScope | null> {
+  try {
+    const scope = (JSON.parse(await file.text()) as Record<string, unknown>)[SCOPE_KEY] as ClassScope | undefined;
+    return scope && typeof scope.className === 'string' ? { className: scope.className } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The whole database as a JSON file (face crops and embeddings included). */
 export function exportBackup(db: AttendanceDatabase): Promise<Blob> {
   return exportDB(db, { prettyJson: false, skipTables: DERIVED_TABLES });
@@ -81,6 +98,13 @@ export async function checkBackup(db: AttendanceDatabase, file: Blob): Promise<B
  * packs. After a failure or a killed browser at any moment the database holds the old data or the new.
  */
 export async function restoreBackup(db: AttendanceDatabase, file: Blob): Promise<BackupSummary> {
+  const scope = await classScopeOf(file);
+  if (scope) {
+    throw new ValidationError(
+      `This file holds one class (${scope.className}), not everything: add it with "Add the class" instead, which keeps the other classes. Nothing was changed.`,
+      { file: 'one class' },
+    );
+  }
   const summary = await checkBackup(db, file);
   const staging = new AttendanceDatabase(`${db.name}-restoring`);
   try {

@@ -2,7 +2,7 @@
  * The local database (IndexedDB through Dexie): students, face samples, classifiers, sessions, attendance
  * and settings. Only `src/db` touches Dexie; the rest of the app goes through its repositories.
  */
-import { Dexie, type EntityTable, type Table } from 'dexie';
+import { Dexie, type DexieOptions, type EntityTable, type Table } from 'dexie';
 import type { FaceDetection } from '../core/types';
 import { scaledTemplate } from '../core/face-template';
 import { countByStudent, packsOf } from './packs';
@@ -163,8 +163,9 @@ export class AttendanceDatabase extends Dexie {
   attendance!: EntityTable<AttendanceRecord, 'id'>;
   settings!: EntityTable<Setting, 'key'>;
 
-  constructor(name = 'face-attendance') {
-    super(name);
+  /** `options` are Dexie's (tests give each simulated laptop its own IndexedDB under the app's one name). */
+  constructor(name = 'face-attendance', options?: DexieOptions) {
+    super(name, options);
     // Whatever the UI hands over (reactive proxies included) is stored as plain data.
     this.use(plainWrites);
     this.version(1).stores({

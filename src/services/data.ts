@@ -28,7 +28,8 @@ export {
   type ParsedRoster,
   type RosterMapping,
 } from '../db/roster';
-export { checkBackup, exportBackup, restoreBackup } from '../db/backup';
+export { checkBackup, classScopeOf, exportBackup, restoreBackup } from '../db/backup';
+export { exportClass, mergeClassFile, previewClassFile, type ClassFilePreview } from '../db/class-file';
 export { isSealed, MIN_PASSPHRASE, openBackup, sealBackup } from '../db/sealed-backup';
 export { requestPersistentStorage } from '../db/storage';
 export { watch } from '../db/watch';

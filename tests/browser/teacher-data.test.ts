@@ -356,6 +356,69 @@ describe("a teacher's data", () => {
     }
   });
 
+  it('moves one class to a computer with classes of its own: added beside them, asking about a student there already', async () => {
+    await page.goto(`${app.url}#/settings`);
+    await page.getByRole('button', { name: 'Download backup', exact: true }).click();
+    const ask = page.getByRole('dialog', { name: 'Download a backup' });
+    await ask.getByTestId('backup-scope').selectOption('DHKTPM17A');
+    await ask.getByLabel('Passphrase', { exact: true }).fill('mùa thu 2026');
+    await ask.getByLabel('Passphrase again').fill('mùa thu 2026');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      ask.getByRole('button', { name: 'Download backup' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^face-attendance-class-DHKTPM17A-\d{4}-\d\d-\d\d\.fabackup$/);
+    const file = join(work, download.suggestedFilename());
+    await download.saveAs(file);
+
+    const elsewhere = await launchChromium();
+    try {
+      const p = await elsewhere.newPage();
+      await p.goto(`${app.url}#/students`);
+      for (const [id, name, className] of [
+        ['SV999', 'Trần Khác', '11C'],
+        ['SV700', 'Thu Hà (here)', 'DHKTPM17A'],
+      ] as const) {
+        await p.getByRole('button', { name: 'Add student', exact: true }).click();
+        await p.getByLabel('Student ID', { exact: true }).fill(id);
+        await p.getByLabel('Student Name', { exact: true }).fill(name);
+        await p.getByLabel('Class', { exact: true }).fill(className);
+        await p.getByLabel('Faculty', { exact: true }).fill('Khoa học');
+        await p.getByRole('button', { name: 'Save', exact: true }).click();
+        await p.getByRole('cell', { name, exact: true }).waitFor();
+      }
+      await p.goto(`${app.url}#/settings`);
+      await p.locator('input[type=file][accept*=".fabackup"]').setInputFiles(file);
+      const unlock = p.getByRole('dialog', { name: 'Open the encrypted backup' });
+      await unlock.getByLabel('Passphrase').fill('mùa thu 2026');
+      await unlock.getByRole('button', { name: 'Open' }).click();
+      const merge = p.getByRole('dialog', { name: 'Add class DHKTPM17A?' });
+      await expect.poll(() => merge.textContent()).toMatch(/The file holds \d+ students?/);
+      const inFile = Number(/The file holds (\d+) student/.exec((await merge.textContent()) ?? '')![1]);
+      expect(await merge.getByTestId('merge-conflicts').textContent()).toMatch(
+        /SV700: “Thu Hà \(here\)” here, “Phạm Thu Hà” in the file/,
+      );
+      expect(await merge.getByLabel("Keep this computer's data for them").isChecked()).toBe(true);
+      await merge.getByRole('button', { name: 'Add the class' }).click();
+      await expect
+        .poll(() => p.getByRole('status').allTextContents())
+        .toContainEqual(
+          expect.stringMatching(
+            /^Class DHKTPM17A added: \d+ new students?, 0 students updated from the file, 1 student kept/,
+          ),
+        );
+      await p.goto(`${app.url}#/students`);
+      const rows = p.getByRole('table', { name: 'Students' }).locator('tbody tr');
+      await expect.poll(() => rows.count()).toBe(inFile + 1);
+      // The other class is still there, and the student this computer had kept its own name.
+      expect(await p.getByRole('cell', { name: 'Trần Khác', exact: true }).count()).toBe(1);
+      expect(await p.getByRole('cell', { name: 'Thu Hà (here)', exact: true }).count()).toBe(1);
+      expect(await p.getByRole('cell', { name: 'Phạm Thu Hà', exact: true }).count()).toBe(0);
+    } finally {
+      await elsewhere.close();
+    }
+  });
+
   it('locks with a PIN: on start and when idle nothing but the lock screen shows; a wrong PIN is refused', async () => {
     const locked = await launchChromium();
     try {
