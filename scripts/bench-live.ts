@@ -6,7 +6,9 @@
  *   frame detected and embedded, the embedding graph as converted (as the app was);
  * - "after": the app as shipped, the engine in its worker, faces tracked, embeddings only where needed,
  *   live frames searched by BlazeFace with O-Net;
- * - "after-mtcnn": the same with MTCNN searching live frames (`?detector=mtcnn`, Settings' "Thorough").
+ * - "after-mtcnn": the same with MTCNN searching live frames (`?detector=mtcnn`, Settings' "Thorough");
+ * - "after-nopicture": the app without its check for photos held up to the camera (`?picture=off`).
+ * "before" runs without the photo check too (it came later).
  *
  * Two scenes: 4 enrolled faces at 640×480 (a 2×2 grid of LFW photos), and a classroom at 1280×720 (30 of 34
  * enrolled students seated, 4 strangers, each seat cycling through three photos of its person every 2 s, as
@@ -81,8 +83,9 @@ interface Pipeline {
 }
 
 const PIPELINES: readonly Pipeline[] = [
-  { name: 'before', query: '?engine=page&tracking=off&fuse=off&detector=mtcnn' },
+  { name: 'before', query: '?engine=page&tracking=off&fuse=off&detector=mtcnn&picture=off' },
   { name: 'after', query: '' },
+  { name: 'after-nopicture', query: '?picture=off' },
   { name: 'after-mtcnn', query: '?detector=mtcnn' },
 ];
 

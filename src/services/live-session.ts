@@ -136,9 +136,13 @@ export class LiveSession {
     const chosen = o.tracking ? this.toEmbed(plans, now) : detections.map((_, i) => i);
     const embeddings = chosen.length ? await work.embed(chosen.map((i) => detections[i]!)) : [];
     const byFace = new Map(chosen.map((i, k) => [i, embeddings[k]!]));
-    const greys = o.pictureCheck !== 'off' && work.greys && detections.length ? await work.greys(detections) : [];
+    // Grey faces for the picture check: new faces and tracks whose verdict does not stand yet.
+    const wanted =
+      o.pictureCheck === 'off' || !work.greys ? [] : plans.flatMap((p, i) => (!p || p.needsPicture ? [i] : []));
+    const greyList = wanted.length ? await work.greys!(wanted.map((i) => detections[i]!)) : [];
+    const greys = new Map(wanted.map((i, k) => [i, greyList[k]!]));
     const step = this.tracker.update(
-      detections.map((detection, i) => ({ detection, embedding: byFace.get(i) ?? null, grey: greys[i] ?? null })),
+      detections.map((detection, i) => ({ detection, embedding: byFace.get(i) ?? null, grey: greys.get(i) ?? null })),
       now,
     );
     const done = performance.now();

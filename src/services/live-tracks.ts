@@ -98,6 +98,8 @@ export interface TrackPlan {
   readonly embeddedAt: number;
   /** Its student is known and waits only for the picture check: no need to embed it again now. */
   readonly waitingForPicture: boolean;
+  /** The picture check still takes this track's observations (its grey face is wanted). */
+  readonly needsPicture: boolean;
 }
 
 /**
@@ -175,6 +177,7 @@ export class AttendanceTracker {
             embedded: t.embedded,
             embeddedAt: t.embeddedAt,
             waitingForPicture: t.waitingForPicture,
+            needsPicture: !t.picture.settled,
           }
         : null;
     });

@@ -22,13 +22,21 @@ export interface PictureRule {
   readonly gap: number;
   /** Observations of a track before a verdict. Defaults to 8. */
   readonly minObservations: number;
+  /** Observations after which the verdict stands and no more are taken (they cost a crop a frame). Defaults to 16. */
+  readonly maxObservations: number;
   /** Median rigidity below which the landmarks move as one plane. Defaults to 0.02 eye distances. */
   readonly rigidity: number;
   /** Median change below which the face never changes. Defaults to 0.15. */
   readonly change: number;
 }
 
-export const DEFAULT_PICTURE_RULE: PictureRule = { gap: 3, minObservations: 8, rigidity: 0.02, change: 0.15 };
+export const DEFAULT_PICTURE_RULE: PictureRule = {
+  gap: 3,
+  minObservations: 8,
+  maxObservations: 16,
+  rigidity: 0.02,
+  change: 0.15,
+};
 
 /** Side of the grey face picture the change is measured on. */
 export const PICTURE_SIDE = 32;
@@ -91,7 +99,13 @@ export class PictureEvidence {
 
   constructor(private readonly rule: PictureRule = DEFAULT_PICTURE_RULE) {}
 
+  /** True once the verdict stands: further observations are not taken. */
+  get settled(): boolean {
+    return this.observations >= this.rule.maxObservations;
+  }
+
   add(o: Observation): void {
+    if (this.settled) return;
     this.observations += 1;
     this.recent.push(o);
     if (this.recent.length > this.rule.gap + 1) this.recent.shift();

@@ -312,7 +312,10 @@ export class AttendanceView {
       classifier: withThreshold(this.classifier!.snapshot, this.app.settings.threshold),
       marked: current.marked(),
       smallestFace: this.app.settings.smallestFace,
-      options: { tracking: this.app.engineMode.tracking, pictureCheck: this.app.settings.pictureCheck },
+      options: {
+        tracking: this.app.engineMode.tracking,
+        pictureCheck: this.app.engineMode.pictureCheck ?? this.app.settings.pictureCheck,
+      },
     });
     this.phase = 'running';
     this.suggestions = [];

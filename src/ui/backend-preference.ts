@@ -14,7 +14,8 @@ export function backendFromUrl(search: string): BackendPreference {
  * pipeline before the live-pipeline work, for `npm run bench:live` to compare against in the same run. None
  * is offered in Settings. `?detector=mtcnn|blazeface` overrides the live detector of Settings, and
  * `?lose-webgl-after=N` loses the WebGL context at the engine's N-th frame, and `?measure=all` measures WebGL
- * against WebAssembly also where WebGL runs in software (all for checks).
+ * against WebAssembly also where WebGL runs in software, and `?picture=off|warn|ask` overrides the photo check
+ * of Settings (all for checks and benchmarks).
  */
 export function engineFromUrl(search: string): {
   where: 'worker' | 'page';
@@ -23,6 +24,7 @@ export function engineFromUrl(search: string): {
   liveDetector: 'mtcnn' | 'blazeface' | null;
   loseWebglAfterFrames: number | undefined;
   measureSoftware: boolean;
+  pictureCheck: 'off' | 'warn' | 'ask' | null;
 } {
   const params = new URLSearchParams(search);
   const detector = params.get('detector');
@@ -33,5 +35,6 @@ export function engineFromUrl(search: string): {
     liveDetector: detector === 'mtcnn' || detector === 'blazeface' ? detector : null,
     loseWebglAfterFrames: Number(params.get('lose-webgl-after')) || undefined,
     measureSoftware: params.get('measure') === 'all',
+    pictureCheck: (['off', 'warn', 'ask'] as const).find((p) => p === params.get('picture')) ?? null,
   };
 }
