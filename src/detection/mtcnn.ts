@@ -51,6 +51,8 @@ export class MtcnnDetector implements FaceDetector {
   private params: MtcnnParams | null;
   /** The latest detection's stages (see `MtcnnStages`); null before the first. */
   lastStages: MtcnnStages | null = null;
+  /** Pyramid levels of the latest stage 1 (for `lastStages`). */
+  private levelsRun = 0;
 
   private constructor(
     params: MtcnnParams,
@@ -114,7 +116,7 @@ export class MtcnnDetector implements FaceDetector {
         pnetMs: t1 - t0,
         rnetMs: t2 - t1,
         onetMs: t3 - t2,
-        levels: computePyramid(image.shape[1], image.shape[2], opts.minFaceSize, opts.scaleFactor).length,
+        levels: this.levelsRun,
         toRnet: boxes.length,
         toOnet: refined.length,
       };
@@ -250,6 +252,7 @@ export class MtcnnDetector implements FaceDetector {
   private async runStage1(image: tf.Tensor4D, params: MtcnnParams, opts: ResolvedMtcnnOptions): Promise<Candidate[]> {
     const [, height, width] = image.shape;
     const levels = computePyramid(height, width, opts.minFaceSize, opts.scaleFactor);
+    this.levelsRun = levels.length;
     if (levels.length === 0) return [];
     const shapes: [number, number][] = [];
     const flat = tf.tidy(() => {

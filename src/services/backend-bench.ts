@@ -31,16 +31,9 @@ export function deviceKey(gpu: string | null, cores: number, userAgent: string):
   return [gpu ?? 'no WebGL', `${cores} cores`, browser ? `${browser[1]} ${browser[2]}` : userAgent].join(' | ');
 }
 
-/** Deterministic weights of `shape` (values in ±0.1): the same work on every backend and every run. */
+/** Seeded weights of `shape` (values in ±0.1): the same work on every backend and every run. */
 function weights(shape: number[], seed: number): tf.Tensor {
-  const size = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(size);
-  let s = seed;
-  for (let i = 0; i < size; i++) {
-    s = (s * 1_103_515_245 + 12_345) % 2_147_483_648;
-    values[i] = (s / 2_147_483_648 - 0.5) * 0.2;
-  }
-  return tf.tensor(values, shape);
+  return tf.randomUniform(shape, -0.1, 0.1, 'float32', seed);
 }
 
 interface Workload {

@@ -6,7 +6,7 @@
  *  - change: how much the face itself changes (its 32×32 grey picture, contrast-normalised, mean absolute
  *    difference): a picture never blinks, talks or catches the light differently.
  * A track whose medians are both below the thresholds is "still": a picture. Measured on the shared live
- * video and on attacks made from LFW photos, it catches a still photo (9 of 9) and flags 1 of 12 live faces,
+ * video and on attacks made from LFW photos, it catches a still photo (9 of 9) and flags 2 of 12 live faces,
  * and it does not catch a photo that moves (hand-held, in a phone, on a screen with moiré: 0 of 27). Pure
  * logic: runs in the engine's worker, in Node tests and in the benchmark.
  */

@@ -5,10 +5,11 @@ import { ValidationError } from '../../src/core/errors';
 import { exportBackup, restoreBackup } from '../../src/db/backup';
 import { exportClass, mergeClassFile, previewClassFile } from '../../src/db/class-file';
 import { checkIntegrity } from '../../src/db/integrity';
-import { addFaceSamples, saveClassifier, type NewFaceSample } from '../../src/db/samples';
+import { addFaceSamples, saveClassifier } from '../../src/db/samples';
 import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent } from '../../src/db/students';
 import { markByHand, startSession } from '../../src/services/attendance';
+import { faceSample } from '../helpers/samples';
 import { studentForm } from '../helpers/students';
 
 /** A laptop: the app's database under its one name, in an IndexedDB of its own. */
@@ -17,25 +18,13 @@ async function freshDb(): Promise<AttendanceDatabase> {
   return new AttendanceDatabase('face-attendance', { indexedDB: new IDBFactory(), IDBKeyRange });
 }
 
-function sample(at: number): NewFaceSample {
-  return {
-    face: null,
-    imageKind: 'face-image' as const,
-    image: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
-    embeddings: { faceres: Float32Array.from({ length: 8 }, (_, i) => (i === at % 8 ? 1 : 0)) },
-    quality: { sharpness: 100, faceSize: 150 },
-    source: 'camera',
-    capturedAt: new Date(Date.UTC(2026, 8, 1, 8, 0, at)).toISOString(),
-  };
-}
-
 async function student(db: AttendanceDatabase, id: string, name: string, className: string, photos: number) {
   await addStudent(db, studentForm(id, name, { className }));
   if (photos)
     await addFaceSamples(
       db,
       id,
-      Array.from({ length: photos }, (_, k) => sample(k)),
+      Array.from({ length: photos }, (_, k) => faceSample(k)),
     );
 }
 

@@ -2,33 +2,22 @@
 import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import { checkIntegrity } from '../../src/db/integrity';
-import { addFaceSamples, saveClassifier, type NewFaceSample } from '../../src/db/samples';
+import { addFaceSamples, saveClassifier } from '../../src/db/samples';
 import { addStudent } from '../../src/db/students';
 import { markByHand, startSession } from '../../src/services/attendance';
+import { faceSample } from '../helpers/samples';
 import { studentForm } from '../helpers/students';
 import { useTestDatabase } from '../helpers/test-db';
 
 const t = useTestDatabase('integrity');
-
-function sample(at: number): NewFaceSample {
-  return {
-    face: null,
-    imageKind: 'face-image' as const,
-    image: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
-    embeddings: { faceres: Float32Array.from({ length: 8 }, (_, i) => (i === at % 8 ? 1 : 0)) },
-    quality: { sharpness: 100, faceSize: 150 },
-    source: 'camera',
-    capturedAt: new Date(Date.UTC(2026, 8, 1, 8, 0, at)).toISOString(),
-  };
-}
 
 /** Two students with photos, a classifier on both, a session with both marked. */
 async function wholeClass(): Promise<number> {
   const { db } = t;
   await addStudent(db, studentForm('S1', 'An'));
   await addStudent(db, studentForm('S2', 'Bình'));
-  await addFaceSamples(db, 'S1', [sample(1), sample(2)]);
-  await addFaceSamples(db, 'S2', [sample(3)]);
+  await addFaceSamples(db, 'S1', [faceSample(1), faceSample(2)]);
+  await addFaceSamples(db, 'S2', [faceSample(3)]);
   await saveClassifier(db, 'faceres', JSON.stringify({ classes: ['S1', 'S2'] }), '2026-09-01T09:00:00Z');
   const session = await startSession(db, { course: 'Bio', className: '10A', start: new Date(), lateAfterMinutes: 10 });
   for (const id of ['S1', 'S2']) {
@@ -55,7 +44,7 @@ describe('checkIntegrity', () => {
     await wholeClass();
     const [first] = await db.faceSamples.where('studentId').equals('S1').toArray();
     await db.faceSamples.delete(first!.id);
-    await db.faceSamples.add({ ...sample(9), studentId: 'S9' });
+    await db.faceSamples.add({ ...faceSample(9), studentId: 'S9' });
     const { problems } = await checkIntegrity(db);
     expect(problems).toContain('Photo 4 belongs to student S9, who is not there.');
     expect(problems).toContain('Student S1 counts 2 photos but has 1.');

@@ -19,6 +19,7 @@ import {
 import { AttendanceDatabase, type FaceSample } from '../../src/db/schema';
 import { addStudent, deleteStudent, getStudent, updateStudent } from '../../src/db/students';
 import { seededRandom } from '../../src/classifier/random';
+import { faceSample } from '../helpers/samples';
 import { studentForm } from '../helpers/students';
 import { useTestDatabase } from '../helpers/test-db';
 
@@ -32,15 +33,7 @@ function unitVector(d = 64): Float32Array {
 }
 
 function sample(embeddings: Record<string, Float32Array> = { faceres: unitVector() }, at = 0): NewFaceSample {
-  return {
-    face: null,
-    imageKind: 'face-image' as const,
-    image: new Blob([new Uint8Array([0xff, 0xd8, at])], { type: 'image/jpeg' }),
-    embeddings,
-    quality: { sharpness: 100, faceSize: 150 },
-    source: 'camera',
-    capturedAt: new Date(Date.UTC(2026, 8, 1, 8, 0, at)).toISOString(),
-  };
+  return faceSample(at, embeddings);
 }
 
 const cosine = (a: Float32Array, b: Float32Array): number => a.reduce((s, x, k) => s + x * b[k]!, 0);
