@@ -1,5 +1,6 @@
 /** Opening the webcam, with every failure turned into a `CameraError` that says what to do. */
 import { CameraError } from '../core/errors';
+import { m } from '../paraglide/messages';
 
 export interface CameraOptions {
   /** A specific camera from `listCameras`. Defaults to the browser's choice. */
@@ -16,7 +17,7 @@ export async function openCamera(options: CameraOptions = {}): Promise<MediaStre
   if (!navigator.mediaDevices?.getUserMedia) {
     throw new CameraError(
       'unsupported',
-      'This browser cannot use a camera here. Open the app over https (or on this computer at localhost) in a current Chrome, Edge or Firefox.',
+      m.camera_unsupported(),
     );
   }
   const video: MediaTrackConstraints = {
@@ -108,11 +109,11 @@ export function cameraNoteAfter(
 ): string {
   switch (event) {
     case 'ended':
-      return `The camera stopped (unplugged, taken by another app, or the laptop slept). ${goOn.ended}`;
+      return `${m.camera_stopped()} ${goOn.ended}`;
     case 'muted':
-      return 'The camera gives no picture at the moment (covered, or in use elsewhere?).';
+      return m.camera_muted();
     case 'connected':
-      return current ? `A camera is connected again: ${goOn.connected}` : current;
+      return current ? m.camera_connected_again({ next: goOn.connected }) : current;
     case 'unmuted':
       return '';
   }
@@ -130,27 +131,27 @@ export function toCameraError(cause: unknown): CameraError {
     case 'SecurityError':
       return new CameraError(
         'denied',
-        'The camera is blocked for this app. Click the camera icon in the address bar, choose "Allow", then try again.',
+        m.camera_denied(),
         { cause },
       );
     case 'NotFoundError':
     case 'OverconstrainedError':
       return new CameraError(
         'no-camera',
-        'No camera was found. Plug in a webcam (or pick another one in Settings) and try again.',
+        m.camera_none(),
         { cause },
       );
     case 'NotReadableError':
     case 'AbortError':
       return new CameraError(
         'in-use',
-        'The camera is in use by another program (a video call?). Close that program, then try again.',
+        m.camera_in_use(),
         { cause },
       );
     default:
       return new CameraError(
         'unknown',
-        `The camera could not be started (${String(cause)}). Try again, or restart the browser.`,
+        m.camera_failed({ detail: String(cause) }),
         {
           cause,
         },

@@ -6,7 +6,7 @@ import { SvelteMap } from 'svelte/reactivity';
 import { pageAppBase } from '../core/app-base';
 import { AppError } from '../core/errors';
 import { checkPin } from '../core/pin';
-import { countOf } from '../core/text';
+import { clockTime, count, m } from './i18n';
 import {
   database,
   DEFAULT_SETTINGS,
@@ -38,15 +38,15 @@ import { backendFromUrl, engineFromUrl } from './backend-preference';
 
 export type Screen = 'students' | 'enrol' | 'train' | 'attendance' | 'records' | 'reports' | 'privacy' | 'settings';
 
-export const SCREENS: readonly { readonly id: Screen; readonly label: string }[] = [
-  { id: 'students', label: 'Students' },
-  { id: 'enrol', label: 'Enrolment' },
-  { id: 'train', label: 'Training' },
-  { id: 'attendance', label: 'Attendance' },
-  { id: 'records', label: 'Records' },
-  { id: 'reports', label: 'Reports' },
-  { id: 'privacy', label: 'Privacy' },
-  { id: 'settings', label: 'Settings' },
+export const SCREENS: readonly { readonly id: Screen; readonly label: () => string }[] = [
+  { id: 'students', label: m.nav_students },
+  { id: 'enrol', label: m.nav_enrol },
+  { id: 'train', label: m.nav_train },
+  { id: 'attendance', label: m.nav_attendance },
+  { id: 'records', label: m.nav_records },
+  { id: 'reports', label: m.nav_reports },
+  { id: 'privacy', label: m.nav_privacy },
+  { id: 'settings', label: m.nav_settings },
 ];
 
 export function screenFromHash(hash: string): Screen {
@@ -57,12 +57,8 @@ export function screenFromHash(hash: string): Screen {
 /** The text to show for any error: ours carry their advice, the rest get a generic one. */
 export function messageOf(error: unknown): string {
   if (error instanceof AppError) return error.message;
-  return `Something went wrong: ${error instanceof Error ? error.message : String(error)}. Try again; if it keeps happening, reload the page.`;
+  return m.error_generic({ detail: error instanceof Error ? error.message : String(error) });
 }
-
-/** An ISO time as the teacher's clock shows it (HH:MM). */
-const clock = (iso: string): string =>
-  new Date(Date.parse(iso)).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
 
 /** Today as YYYY-MM-DD (UTC, as the purge records it). */
 const today = (): string => new Date(Date.now()).toISOString().slice(0, 10);
@@ -177,10 +173,10 @@ export class AppState {
       const closed = await closeStaleSessions(this.db, this.students);
       if (closed.length === 0) return;
       const what = closed
-        .map((c) => `${sessionLabel(c.session)} (closed at ${clock(c.closedAt)}, ${c.absent} absent)`)
+        .map((c) => m.stale_session_item({ session: sessionLabel(c.session), time: clockTime(c.closedAt), absent: c.absent }))
         .join('; ');
       this.say(
-        `${countOf(closed.length, 'session')} left open when the app was closed ${closed.length === 1 ? 'was' : 'were'} closed: ${what}. Check them in Records.`,
+        m.stale_sessions_closed({ count: closed.length, what }),
       );
     } catch (e) {
       this.say(messageOf(e), 'bad');
@@ -197,7 +193,7 @@ export class AppState {
         lastPurge: { at: done.at, students: done.students.length, reason: done.reason },
       });
       this.say(
-        `Face data of ${countOf(done.students.length, 'student')} erased (${done.reason}): ${countOf(done.samples, 'photo')}. Their attendance stays; train again.`,
+        m.face_data_purged({ students: count.student(done.students.length), reason: done.reason, photos: count.photo(done.samples) }),
         'info',
       );
     } catch (e) {
@@ -281,7 +277,7 @@ export class AppState {
       if (engine.info.measuredNow && engine.info.measured) keepMeasurement(engine.info.measured);
       this.backend = engine.info.backend;
       this.backendNote = this.gpuFailed
-        ? `The graphics processor stopped working for this app (WebGL context lost), so it runs on WebAssembly until the page is reloaded. ${engine.info.backendNote}`.trim()
+        ? `${m.gpu_lost_note()} ${engine.info.backendNote}`.trim()
         : engine.info.backendNote;
       this.engineInfo = engine.info;
       this.engineState = 'ready';

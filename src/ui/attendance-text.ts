@@ -5,16 +5,21 @@
 import type { AttendanceRecord, Student } from '../services/data';
 import type { TrackView } from '../services/live-tracks';
 import type { FaceTone } from '../services/overlay';
+import { clockTime as clock, language, m } from './i18n';
 
 /** An ISO time as HH:MM on the teacher's clock, or '' for none. */
 export function clockTime(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' }) : '';
+  return iso ? clock(iso) : '';
 }
 
-/** "Ana N." from "Ana Nguyen": a tag short enough for a crowded frame (the full name is in the list). */
-export function shortName(name: string): string {
+/**
+ * A tag short enough for a crowded frame (the full name is in the list): "Ana N." from "Ana Nguyen"; in
+ * Vietnamese, where the given name comes last and is the one a class uses, "N.V. An" from "Nguyễn Văn An".
+ */
+export function shortName(name: string, lang: string = language()): string {
   const parts = name.trim().split(/\s+/);
   if (parts.length < 2) return parts[0] ?? '';
+  if (lang === 'vi') return `${parts.slice(0, -1).map((p) => `${p[0]!}.`).join('')} ${parts.at(-1)!}`;
   return `${parts[0]} ${parts.at(-1)![0]}.`;
 }
 
@@ -30,7 +35,7 @@ export function toneOf(t: TrackView): FaceTone {
  */
 export function tagOf(t: TrackView, student: Student | undefined): string {
   const name = student ? shortName(student.name) : t.studentId;
-  const photo = t.picture === 'still' ? ' · photo?' : '';
+  const photo = t.picture === 'still' ? ` · ${m.tag_photo()}` : '';
   if (t.state === 'student') return `${name}${photo}`;
   if (t.state === 'maybe') return `${name}?${photo}`;
   return t.state === 'pending' ? '…' : `?${photo}`;
@@ -38,19 +43,23 @@ export function tagOf(t: TrackView, student: Student | undefined): string {
 
 /** A face in words, for the list under the video (and screen readers). */
 export function describeFace(t: TrackView, student: Student | undefined): string {
-  const pct = `${Math.round(t.prediction.probability * 100)}%${t.picture === 'still' ? ' · looks like a photo held up to the camera' : ''}`;
+  const pct = `${Math.round(t.prediction.probability * 100)}%${t.picture === 'still' ? ` · ${m.face_looks_like_photo()}` : ''}`;
   const who = student
     ? `${student.studentId} · ${student.name} · ${student.className} · ${student.faculty}`
     : t.studentId;
-  if (t.state === 'student') return `${who} · ${pct}${t.alreadyMarked ? ' · marked already' : ''}`;
-  if (t.state === 'maybe') return `Maybe ${who} · ${pct}: confirm or reject in the list`;
-  return t.state === 'pending' ? 'Looking…' : 'Unknown';
+  if (t.state === 'student') return `${who} · ${pct}${t.alreadyMarked ? ` · ${m.face_marked_already()}` : ''}`;
+  if (t.state === 'maybe') return m.face_maybe({ who, pct });
+  return t.state === 'pending' ? m.face_looking() : m.face_unknown();
 }
 
 /** How a student not here stands: not seen yet, unmarked by hand, excused (with the note), absent. */
 export function standing(r: AttendanceRecord | undefined): string {
-  if (!r) return 'Not seen yet';
-  if (r.status === 'excused') return `Excused${r.note ? `: ${r.note}` : ''}`;
-  if (r.how === 'manual') return `Unmarked by hand${r.changedBy ? ` (${r.changedBy}, ${clockTime(r.changedAt)})` : ''}`;
-  return 'Absent';
+  if (!r) return m.standing_not_seen();
+  if (r.status === 'excused') return r.note ? m.standing_excused_note({ note: r.note }) : m.standing_excused();
+  if (r.how === 'manual') {
+    return r.changedBy
+      ? m.standing_unmarked_by({ who: r.changedBy, time: clockTime(r.changedAt) })
+      : m.standing_unmarked();
+  }
+  return m.standing_absent();
 }

@@ -9,7 +9,6 @@ import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
  * The maps and sets here are either built whole inside a $derived (never changed after) or private caches
  * that nothing renders; the one Date is a session's start time, handed to the database. */
 import { GpuLostError } from '../core/errors';
-import { countOf } from '../core/text';
 import { isDecided, startSession } from '../services/attendance';
 import { BannerQueue, type Banner } from '../services/banners';
 import { cameraNoteAfter, type CameraEvent, type PlayingCamera } from '../services/camera';
@@ -27,6 +26,7 @@ import {
 import { storedClassifier, type ClassifierSnapshot } from '../services/training';
 import { messageOf, type AppState } from './app-state.svelte';
 import { describeFace, tagOf, toneOf } from './attendance-text';
+import { count, m } from './i18n';
 import { holdLiveLock } from '../services/single-tab';
 
 export interface Suggestion {
@@ -139,7 +139,7 @@ export class AttendanceView {
     this.cameraNote = '';
     if (!this.classifier) {
       this.error =
-        'The recogniser is not trained for the chosen recognition model yet: go to Training and press Train (photos already taken are kept).';
+        m.attend_not_trained();
       return;
     }
     this.phase = 'starting';
@@ -147,7 +147,7 @@ export class AttendanceView {
     if (!this.releaseLive) {
       this.phase = 'idle';
       this.error =
-        'Live attendance is already running in another tab or window of this app. Stop it there (or close that tab), then start here; marking by hand works in this tab.';
+        m.attend_other_tab();
       return;
     }
     try {
@@ -208,7 +208,7 @@ export class AttendanceView {
       this.records = [...closing.attendance];
       this.sessions = await listSessions(this.app.db);
       this.app.say(
-        `Session closed and saved: ${countOf(this.here.length, 'student')} here, ${countOf(absent, 'student')} recorded absent.`,
+        m.attend_session_closed({ here: count.student(this.here.length), absent: count.student(absent) }),
         'good',
       );
       this.live = null;
@@ -275,7 +275,7 @@ export class AttendanceView {
   }
 
   private teacher(): string {
-    return this.app.settings.teacherName || 'Teacher';
+    return this.app.settings.teacherName || m.teacher_default();
   }
 
   /** Opens `s` for marking: its records, and the list the teacher marks by hand. */
@@ -290,7 +290,7 @@ export class AttendanceView {
     const known = this.sessions.find((s) => String(s.id) === this.chosen);
     if (known) return known;
     const made = await startSession(this.app.db, {
-      course: this.course.trim() || 'Lesson',
+      course: this.course.trim() || m.lesson_default(),
       className: this.className,
       start: new Date(),
       lateAfterMinutes: Number(this.lateAfter) || 0,
@@ -400,13 +400,15 @@ export class AttendanceView {
   private cameraEvent(event: CameraEvent): void {
     if (event === 'ended') this.stop();
     this.cameraNote = cameraNoteAfter(event, this.cameraNote, {
-      ended: 'The session and its marks are kept: press “Start the camera” to go on, or mark by hand.',
-      connected: 'press “Start the camera” to go on.',
+      ended: m.attend_camera_ended(),
+      connected: m.attend_camera_connected(),
     });
   }
 
   private announce({ student, record }: { student: Student; record: AttendanceRecord }): void {
-    this.banners.show(`${student.name} — ${record.status === 'late' ? 'late' : 'present'}`);
+    this.banners.show(
+      record.status === 'late' ? m.banner_late({ name: student.name }) : m.banner_present({ name: student.name }),
+    );
   }
 
   private beep(): void {

@@ -6,6 +6,7 @@ import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { clearOverlay, drawDetections } from '../services/overlay';
 import type { BackendName } from '../services/tf-backend';
+import { m } from './i18n';
 
 export type Phase = 'idle' | 'loading' | 'running' | 'error';
 
@@ -91,8 +92,8 @@ export class LiveView {
   private cameraEvent(event: CameraEvent, canvas: HTMLCanvasElement): void {
     if (event === 'ended') this.stop(canvas);
     this.cameraNote = cameraNoteAfter(event, this.cameraNote, {
-      ended: 'Press “Start camera” to check again.',
-      connected: 'press “Start camera” to check again.',
+      ended: m.check_camera_ended(),
+      connected: m.check_camera_connected(),
     });
   }
 
@@ -100,6 +101,6 @@ export class LiveView {
     this.stop();
     this.phase = 'error';
     this.error =
-      e instanceof AppError ? e.message : `Something went wrong: ${String(e)}. Reload the page and try again.`;
+      e instanceof AppError ? e.message : m.error_reload({ detail: String(e) });
   }
 }
