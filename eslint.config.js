@@ -13,7 +13,17 @@ const layer = (files, forbidden, message) => ({
 const ours = (...dirs) => dirs.flatMap((d) => [`**/${d}`, `**/${d}/*`, `**/${d}/**`]);
 
 export default ts.config(
-  { ignores: ['src/paraglide/', 'dist/', 'dev-dist/', 'node_modules/', 'public/models/', 'test-results/', 'bench-results/'] },
+  {
+    ignores: [
+      'src/paraglide/',
+      'dist/',
+      'dev-dist/',
+      'node_modules/',
+      'public/models/',
+      'test-results/',
+      'bench-results/',
+    ],
+  },
   js.configs.recommended,
   ...ts.configs.recommendedTypeChecked,
   ...svelte.configs['flat/recommended'],

@@ -1,9 +1,10 @@
 /** Sessions and attendance records. The rules (late, once per session) live in src/services/attendance.ts. */
+import { m } from '../paraglide/messages';
 import type { AttendanceDatabase, AttendanceRecord, Session } from './schema';
 import { guardWrite } from './storage';
 
 export async function createSession(db: AttendanceDatabase, session: Omit<Session, 'id'>): Promise<Session> {
-  return guardWrite('the session', async () => ({ ...session, id: await db.sessions.add({ ...session }) }));
+  return guardWrite(m.what_session(), async () => ({ ...session, id: await db.sessions.add({ ...session }) }));
 }
 
 export function getSession(db: AttendanceDatabase, id: number): Promise<Session | undefined> {
@@ -20,7 +21,7 @@ export async function changeAttendance(
   studentId: string,
   change: (existing: AttendanceRecord | undefined) => AttendanceRecord | null,
 ): Promise<AttendanceRecord | undefined> {
-  return guardWrite('the attendance record', () =>
+  return guardWrite(m.what_record(), () =>
     db.transaction('rw', db.attendance, async () => {
       const existing = await db.attendance.where('[sessionId+studentId]').equals([sessionId, studentId]).first();
       const next = change(existing);
@@ -43,7 +44,7 @@ export async function listSessions(db: AttendanceDatabase): Promise<Session[]> {
 
 /** Writes a session's changed fields. */
 export async function saveSession(db: AttendanceDatabase, session: Session): Promise<void> {
-  await guardWrite('the session', () => db.sessions.put(session));
+  await guardWrite(m.what_session(), () => db.sessions.put(session));
 }
 
 /**
@@ -57,7 +58,7 @@ export async function closeSessionRecords(
   absent: readonly AttendanceRecord[],
   endEstimated = false,
 ): Promise<number> {
-  return guardWrite('the session', () =>
+  return guardWrite(m.what_session(), () =>
     db.transaction('rw', db.sessions, db.attendance, async () => {
       await db.sessions.update(sessionId, { end, endEstimated });
       const have = new Set((await attendanceOfSession(db, sessionId)).map((r) => r.studentId));
@@ -77,7 +78,7 @@ export async function deleteSession(
   sessionId: number,
   options: { readonly keepRecords: boolean },
 ): Promise<number> {
-  return guardWrite('the session', () =>
+  return guardWrite(m.what_session(), () =>
     db.transaction('rw', db.sessions, db.attendance, async () => {
       const session = await db.sessions.get(sessionId);
       if (!session) return 0;
@@ -95,7 +96,7 @@ export async function deleteSession(
 
 /** Ends a session (its time of ending is kept). */
 export async function endSession(db: AttendanceDatabase, id: number, at = new Date()): Promise<void> {
-  await guardWrite('the session', () => db.sessions.update(id, { end: at.toISOString() }));
+  await guardWrite(m.what_session(), () => db.sessions.update(id, { end: at.toISOString() }));
 }
 
 /** Every attendance record. */

@@ -3,6 +3,7 @@
  * format version and the database's schema version). Restore checks the whole file before it writes: a
  * truncated, foreign or newer file changes nothing and says why.
  */
+import { m } from '../paraglide/messages';
 import { exportDB, importInto, peakImportFile } from 'dexie-export-import';
 import { ValidationError } from '../core/errors';
 import { AttendanceDatabase } from './schema';
@@ -55,25 +56,22 @@ export async function checkBackup(db: AttendanceDatabase, file: Blob): Promise<B
   try {
     parsed = JSON.parse(text) as typeof parsed;
   } catch {
-    throw new ValidationError('This file is not a complete backup (it is cut short or damaged). Nothing was changed.', {
+    throw new ValidationError(m.backup_incomplete(), {
       file: 'not JSON',
     });
   }
   if (parsed.formatName !== 'dexie' || !parsed.data || !Array.isArray(parsed.data.tables)) {
-    throw new ValidationError('This file is not a backup of this app. Nothing was changed.', { file: 'foreign' });
+    throw new ValidationError(m.backup_foreign(), { file: 'foreign' });
   }
   const known = new Set(db.tables.map((t) => t.name));
   if (parsed.data.databaseName !== db.name || parsed.data.tables.some((t) => !known.has(t.name))) {
-    throw new ValidationError('This backup belongs to another app or database. Nothing was changed.', {
+    throw new ValidationError(m.backup_other_db(), {
       file: 'foreign',
     });
   }
   const version = parsed.data.databaseVersion ?? 0;
   if (version > db.verno) {
-    throw new ValidationError(
-      `This backup was made by a newer version of the app (data version ${version}, this one reads up to ${db.verno}). Update the app, then restore. Nothing was changed.`,
-      { file: 'newer' },
-    );
+    throw new ValidationError(m.backup_newer({ version, reads: db.verno }), { file: 'newer' });
   }
   const rows = new Map((parsed.data.data ?? []).map((t) => [t.tableName, t.rows.length]));
   for (const t of parsed.data.tables) {
@@ -100,21 +98,18 @@ export async function checkBackup(db: AttendanceDatabase, file: Blob): Promise<B
 export async function restoreBackup(db: AttendanceDatabase, file: Blob): Promise<BackupSummary> {
   const scope = await classScopeOf(file);
   if (scope) {
-    throw new ValidationError(
-      `This file holds one class (${scope.className}), not everything: add it with "Add the class" instead, which keeps the other classes. Nothing was changed.`,
-      { file: 'one class' },
-    );
+    throw new ValidationError(m.backup_is_class({ className: scope.className }), { file: 'one class' });
   }
   const summary = await checkBackup(db, file);
   const staging = new AttendanceDatabase(`${db.name}-restoring`);
   try {
     await staging.delete();
     await staging.open();
-    await guardWrite('the backup being read', () =>
+    await guardWrite(m.what_backup_read(), () =>
       importInto(staging, file, { acceptNameDiff: true, acceptVersionDiff: true }),
     );
     const rows = await Promise.all(staging.tables.map(async (t) => [t.name, await t.toArray()] as const));
-    await guardWrite('the restored data', () =>
+    await guardWrite(m.what_restored(), () =>
       db.transaction('rw', db.tables, async () => {
         for (const t of db.tables) await t.clear();
         for (const [name, list] of rows) await db.table(name).bulkAdd(list);

@@ -5,6 +5,7 @@
  * format, filtered to the class and marked with its scope, so it is checked, encrypted and opened as any
  * backup is; restoring it adds the class instead of replacing everything (see `mergeClassFile`).
  */
+import { m } from '../paraglide/messages';
 import { exportDB, importInto } from 'dexie-export-import';
 import { ValidationError } from '../core/errors';
 import { checkBackup, classScopeOf, SCOPE_KEY, type ClassScope } from './backup';
@@ -16,7 +17,7 @@ import { guardWrite } from './storage';
 export async function exportClass(db: AttendanceDatabase, className: string): Promise<Blob> {
   const students = await db.students.where('className').equals(className).toArray();
   if (students.length === 0) {
-    throw new ValidationError(`There is no student in class ${className}.`, { className: 'No students.' });
+    throw new ValidationError(m.class_empty({ className }), { className: m.class_no_students() });
   }
   const ids = new Set(students.map((s) => s.studentId));
   const sessions = new Set((await db.sessions.where('className').equals(className).toArray()).map((s) => s.id));
@@ -60,14 +61,13 @@ interface ClassRows {
 /** Reads the class file whole, checked, through a staging database (nothing of this laptop's is touched). */
 async function readClassFile(db: AttendanceDatabase, file: Blob): Promise<{ scope: ClassScope; rows: ClassRows }> {
   const scope = await classScopeOf(file);
-  if (!scope)
-    throw new ValidationError('This file is a backup of everything, not of one class.', { file: 'not a class' });
+  if (!scope) throw new ValidationError(m.class_file_is_all(), { file: 'not a class' });
   await checkBackup(db, file);
   const staging = new AttendanceDatabase(`${db.name}-class-file`);
   try {
     await staging.delete();
     await staging.open();
-    await guardWrite('the class file being read', () =>
+    await guardWrite(m.what_class_file(), () =>
       importInto(staging, file, { acceptNameDiff: true, acceptVersionDiff: true }),
     );
     return {
@@ -136,7 +136,7 @@ export async function mergeClassFile(
   conflicts: 'keep' | 'replace',
 ): Promise<MergeOutcome> {
   const { rows } = await readClassFile(db, file);
-  return guardWrite('the class being added', () =>
+  return guardWrite(m.what_class_added(), () =>
     db.transaction(
       'rw',
       [db.students, db.faceSamples, db.embeddingPacks, db.classifiers, db.sessions, db.attendance],

@@ -6,6 +6,7 @@
  * keeping one would keep a summary of the face). Students and attendance records stay.
  */
 import { ValidationError } from '../core/errors';
+import { m } from '../paraglide/messages';
 import type { AttendanceDatabase, Student } from './schema';
 
 /** Whether the student's face may be stored. */
@@ -16,13 +17,9 @@ export function hasValidConsent(student: Pick<Student, 'consent' | 'objects'>): 
 /** Why a student's face may not be stored, and what to do; empty where it may. */
 export function consentProblem(student: Pick<Student, 'consent' | 'objects' | 'name' | 'studentId'>): string {
   const who = `${student.name} (${student.studentId})`;
-  const byHand = 'mark them by hand on the Attendance screen';
-  if (student.objects)
-    return `${who} objects to face recognition, so no photo of them is taken. ${byHand[0]!.toUpperCase()}${byHand.slice(1)} instead.`;
-  if (student.consent?.withdrawnAt)
-    return `Consent for ${who} was withdrawn, so no photo of them is taken. Record a new consent in Students (Edit), or ${byHand}.`;
-  if (!student.consent)
-    return `No consent is recorded for ${who}, so no photo of them is taken. Record it in Students (Edit: who gave it), or ${byHand}.`;
+  if (student.objects) return m.consent_objects({ who });
+  if (student.consent?.withdrawnAt) return m.consent_withdrawn({ who });
+  if (!student.consent) return m.consent_missing({ who });
   return '';
 }
 

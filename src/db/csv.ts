@@ -26,6 +26,25 @@ export const ATTENDANCE_COLUMNS = [
   'Note',
 ] as const;
 
+/** The same columns with Vietnamese names (Settings: "Column names in files"). */
+export const ATTENDANCE_COLUMNS_VI = [
+  'Mã sinh viên',
+  'Họ và tên',
+  'Lớp',
+  'Khoa',
+  'Ngày',
+  'Giờ',
+  'Trạng thái',
+  'Buổi học',
+  'Độ tin cậy',
+  'Thấy lần cuối',
+  'Về sớm',
+  'Ghi chú',
+] as const satisfies { length: (typeof ATTENDANCE_COLUMNS)['length'] };
+
+/** The language of a file's column names: the original's English ones, or Vietnamese. */
+export type CsvHeaders = 'en' | 'vi';
+
 const BOM = '\uFEFF';
 
 /** A cell starting with = + - @ tab or carriage return gets a leading apostrophe, so no spreadsheet runs it. */
@@ -38,6 +57,8 @@ export interface CsvOptions {
   readonly timeZone?: string;
   /** A student last seen this long before the end "left early" (0: never). Defaults to 15. */
   readonly leftEarlyMinutes?: number;
+  /** The column names' language. Defaults to English, the original's. */
+  readonly headers?: CsvHeaders;
 }
 
 function dateAndTime(iso: string | null, timeZone?: string): [string, string] {
@@ -90,7 +111,8 @@ export function attendanceToCsv(
       r.note ?? '',
     ].map(neutraliseCell);
   });
-  return BOM + Papa.unparse({ fields: [...ATTENDANCE_COLUMNS], data }, { newline: '\r\n', quotes: false });
+  const fields = options.headers === 'vi' ? ATTENDANCE_COLUMNS_VI : ATTENDANCE_COLUMNS;
+  return BOM + Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', quotes: false });
 }
 
 const STATUS_ORDER: Readonly<Record<AttendanceRecord['status'], number>> = {

@@ -4,6 +4,7 @@
  * recognising them). The purge runs when the app starts and daily while it is open; it erases with
  * `eraseFaceData` (samples, packs, classifiers holding them); students and attendance stay.
  */
+import { m } from '../paraglide/messages';
 import type { AttendanceDatabase } from './schema';
 import { eraseFaceData } from './consent';
 
@@ -49,9 +50,9 @@ export async function purgeFaceData(
   const ended = !!rule.faceDataUntil && today > rule.faceDataUntil;
   const withPhotos = (await db.students.toArray()).filter((s) => (s.photoCount ?? 0) > 0);
   let due = withPhotos;
-  let reason = `face data ends on ${rule.faceDataUntil}`;
+  let reason = m.retention_until({ date: rule.faceDataUntil });
   if (!ended) {
-    reason = `not used for ${rule.faceDataUnusedDays} days`;
+    reason = m.retention_reason_unused({ count: rule.faceDataUnusedDays });
     if (!(rule.faceDataUnusedDays > 0)) due = [];
     else {
       const last = await lastUse(db);

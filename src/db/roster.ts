@@ -2,6 +2,7 @@
  * Roster import from CSV: parse, map the columns (guessed from the header, changeable), preview every row
  * with its problems, and only then write, all rows or none.
  */
+import { m } from '../paraglide/messages';
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
 import { countOf, foldText } from '../core/text';
@@ -100,12 +101,9 @@ export function parseRoster(text: string): ParsedRoster {
   if (errors.length > 0) {
     const byLine = new Map<number, string>();
     for (const e of errors) if (!byLine.has((e.row ?? 0) + 1)) byLine.set((e.row ?? 0) + 1, e.message);
-    const lines = [...byLine].slice(0, 5).map(([line, message]) => `line ${line}: ${message}`);
-    const more = byLine.size > 5 ? `; ${byLine.size - 5} more lines` : '';
-    throw new ValidationError(
-      `The file is not valid CSV (${lines.join('; ')}${more}). Nothing was imported; fix the file and try again.`,
-      { file: 'malformed CSV' },
-    );
+    const lines = [...byLine].slice(0, 5).map(([line, message]) => m.csv_line_problem({ line, message }));
+    const more = byLine.size > 5 ? m.csv_more_lines({ count: byLine.size - 5 }) : '';
+    throw new ValidationError(m.csv_invalid({ problems: `${lines.join('; ')}${more}` }), { file: 'malformed CSV' });
   }
   return parseRosterRows(result.data);
 }
@@ -114,7 +112,7 @@ export function parseRoster(text: string): ParsedRoster {
 export function parseRosterRows(data: readonly (readonly string[])[]): ParsedRoster {
   const [headers, ...rows] = data.map((r) => [...r]);
   if (!headers || rows.length === 0) {
-    throw new ValidationError('The file has no student rows under its header line. Nothing was imported.', {
+    throw new ValidationError(m.roster_no_rows(), {
       file: 'empty',
     });
   }
@@ -252,8 +250,8 @@ export function previewRoster(
     if (consent.error) errors.consent = consent.error;
     const key = idKey(student.studentId);
     if (student.studentId && !errors.studentId) {
-      if (enrolled.has(key)) errors.studentId = `Student ID ${student.studentId} is already enrolled.`;
-      else if (seen.has(key)) errors.studentId = `Student ID ${student.studentId} is also on line ${seen.get(key)}.`;
+      if (enrolled.has(key)) errors.studentId = m.roster_id_enrolled({ id: student.studentId });
+      else if (seen.has(key)) errors.studentId = m.roster_id_twice({ id: student.studentId, line: seen.get(key) ?? 0 });
       else seen.set(key, line);
     }
     return { line, student, errors };
@@ -280,19 +278,16 @@ export async function importRoster(db: AttendanceDatabase, preview: RosterPrevie
     createdAt: at,
     updatedAt: at,
   }));
-  await guardWrite('the roster', () =>
+  await guardWrite(m.what_roster(), () =>
     db.transaction('rw', db.students, async () => {
       const clash = await db.students
         .where('studentId')
         .anyOfIgnoreCase(students.map((s) => s.studentId))
         .first();
       if (clash) {
-        throw new ValidationError(
-          `Student ID ${clash.studentId} was enrolled meanwhile. Nothing was imported; preview again.`,
-          {
-            studentId: clash.studentId,
-          },
-        );
+        throw new ValidationError(m.roster_enrolled_meanwhile({ id: clash.studentId }), {
+          studentId: clash.studentId,
+        });
       }
       await db.students.bulkAdd(students);
     }),

@@ -3,6 +3,7 @@
  * sample updates the student's photo-sample status and marks the classifiers for retraining, in the same
  * transaction.
  */
+import { m } from '../paraglide/messages';
 import { ValidationError } from '../core/errors';
 import { requireConsent } from './consent';
 import { countByStudent, packsOf, unpack } from './packs';
@@ -53,10 +54,10 @@ export async function addFaceSamples(
   studentId: string,
   samples: readonly NewFaceSample[],
 ): Promise<FaceSample[]> {
-  return guardWrite(`the photos of student ${studentId}`, () =>
+  return guardWrite(m.what_photos({ id: studentId }), () =>
     db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
       const student = await db.students.where('studentId').equals(studentId).first();
-      if (!student) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      if (!student) throw new ValidationError(m.v_no_student({ id: studentId }), { studentId: m.v_not_found() });
       // No face is stored without consent that stands (and never for a student who objects).
       requireConsent(student);
       const rows: FaceSample[] = samples.map((s) => ({ ...s, studentId }));
@@ -89,7 +90,7 @@ export async function setSampleEmbeddings(
   updates: readonly { readonly id: number; readonly embedding: Float32Array }[],
 ): Promise<void> {
   if (updates.length === 0) return;
-  await guardWrite(`the photos of student ${studentId}`, () =>
+  await guardWrite(m.what_photos({ id: studentId }), () =>
     db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
       for (const u of updates) {
         const sample = await db.faceSamples.get(u.id);
@@ -163,7 +164,7 @@ export async function saveClassifier(
   snapshot: string,
   trainedAt: string,
 ): Promise<void> {
-  await guardWrite('the trained classifier', () =>
+  await guardWrite(m.what_classifier(), () =>
     db.transaction('rw', db.classifiers, async () => {
       await db.classifiers.where('modelId').equals(modelId).delete();
       await db.classifiers.add({ modelId, snapshot, trainedAt, needsRetraining: false });

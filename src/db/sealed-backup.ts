@@ -7,6 +7,7 @@
  *
  * Layout: "FABK" (4 bytes), header length (uint32, big-endian), header (UTF-8 JSON), ciphertext.
  */
+import { m } from '../paraglide/messages';
 import { ValidationError } from '../core/errors';
 
 const MAGIC = [0x46, 0x41, 0x42, 0x4b]; // "FABK"
@@ -51,7 +52,7 @@ export async function isSealed(file: Blob): Promise<boolean> {
 /** Encrypts a backup with `passphrase`. */
 export async function sealBackup(plain: Blob, passphrase: string): Promise<Blob> {
   if (passphrase.length < MIN_PASSPHRASE)
-    throw new ValidationError(`Choose a passphrase of at least ${MIN_PASSPHRASE} characters.`, { passphrase: 'short' });
+    throw new ValidationError(m.passphrase_short({ min: MIN_PASSPHRASE }), { passphrase: 'short' });
   const salt = crypto.getRandomValues(new Uint8Array(16));
   const iv = crypto.getRandomValues(new Uint8Array(12));
   const header: SealedHeader = {
@@ -75,8 +76,7 @@ export async function sealBackup(plain: Blob, passphrase: string): Promise<Blob>
   return new Blob([new Uint8Array(MAGIC), length, headerBytes, sealed], { type: 'application/octet-stream' });
 }
 
-const damaged = (): ValidationError =>
-  new ValidationError('This encrypted backup is damaged or cut short. Nothing was changed.', { file: 'damaged' });
+const damaged = (): ValidationError => new ValidationError(m.sealed_damaged(), { file: 'damaged' });
 
 /** Decrypts a sealed backup; a wrong passphrase or a changed file gives a `ValidationError`, nothing else. */
 export async function openBackup(file: Blob, passphrase: string): Promise<Blob> {
@@ -93,10 +93,7 @@ export async function openBackup(file: Blob, passphrase: string): Promise<Blob> 
   }
   if (header.format !== SEALED_FORMAT) throw damaged();
   if (header.version > SEALED_VERSION)
-    throw new ValidationError(
-      `This backup was encrypted by a newer version of the app (format ${header.version}). Update the app, then restore. Nothing was changed.`,
-      { file: 'newer' },
-    );
+    throw new ValidationError(m.sealed_newer({ version: header.version }), { file: 'newer' });
   try {
     const key = await keyOf(passphrase, unb64(header.salt), header.iterations);
     const plain = await crypto.subtle.decrypt(
@@ -106,9 +103,6 @@ export async function openBackup(file: Blob, passphrase: string): Promise<Blob> 
     );
     return new Blob([plain], { type: 'application/json' });
   } catch {
-    throw new ValidationError(
-      'The passphrase is wrong, or the file was changed since the backup was made. Nothing was changed: try the passphrase again.',
-      { passphrase: 'wrong' },
-    );
+    throw new ValidationError(m.passphrase_wrong(), { passphrase: 'wrong' });
   }
 }

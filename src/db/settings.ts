@@ -1,4 +1,5 @@
 /** The teacher's settings, one row a key in the settings table, with defaults for what was never set. */
+import { m } from '../paraglide/messages';
 import {
   DEFAULT_LATE_AFTER_MINUTES,
   DEFAULT_LEFT_EARLY_MINUTES,
@@ -57,6 +58,8 @@ export interface AppSettings {
   readonly lockAfterMinutes: number;
   /** While locked, live attendance keeps running behind the lock screen. */
   readonly attendWhileLocked: boolean;
+  /** The language of the column names in exported files (attendance.csv, the report's CSV). */
+  readonly csvHeaders: 'en' | 'vi';
   /** The last purge that erased something (shown in Settings), or null. */
   readonly lastPurge: { readonly at: string; readonly students: number; readonly reason: string } | null;
 }
@@ -84,6 +87,7 @@ export const DEFAULT_SETTINGS: AppSettings = {
   faceDataUntil: '',
   faceDataUnusedDays: 0,
   lastPurge: null,
+  csvHeaders: 'en',
   pin: null,
   lockAfterMinutes: DEFAULT_LOCK_AFTER_MINUTES,
   attendWhileLocked: true,
@@ -96,7 +100,7 @@ export async function loadSettings(db: AttendanceDatabase): Promise<AppSettings>
 }
 
 export async function saveSettings(db: AttendanceDatabase, change: Partial<AppSettings>): Promise<AppSettings> {
-  await guardWrite('the settings', () =>
+  await guardWrite(m.what_settings(), () =>
     db.settings.bulkPut(Object.entries(change).map(([key, value]) => ({ key, value: value }))),
   );
   return loadSettings(db);

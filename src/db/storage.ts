@@ -1,4 +1,5 @@
 /** Storage-level concerns: persistence, and a full disk turned into advice. */
+import { m } from '../paraglide/messages';
 import { StorageError } from '../core/errors';
 
 function isQuotaError(error: unknown): boolean {
@@ -15,11 +16,7 @@ export async function guardWrite<T>(what: string, write: () => Promise<T>): Prom
     return await write();
   } catch (error) {
     if (isQuotaError(error)) {
-      throw new StorageError(
-        `There is no room left to save ${what}: the browser's storage for this app is full. Nothing was saved. ` +
-          'Export a backup, delete old sessions or free disk space on this computer, then try again.',
-        { cause: error },
-      );
+      throw new StorageError(m.storage_full({ what }), { cause: error });
     }
     throw error;
   }

@@ -1,6 +1,7 @@
 /** Students: add, update, search, delete (with their face samples, and optionally everything else). */
 import { ValidationError } from '../core/errors';
 import { compareText, matchesQuery } from '../core/text';
+import { m } from '../paraglide/messages';
 import type { AttendanceDatabase, Student } from './schema';
 import { refreshStudentSamples } from './samples';
 import { eraseFaceData, hasValidConsent } from './consent';
@@ -12,10 +13,17 @@ async function checkUniqueId(db: AttendanceDatabase, studentId: string, exceptId
   const others = await db.students.where('studentId').equalsIgnoreCase(studentId).toArray();
   const other = others.find((o) => o.id !== exceptId);
   if (other) {
-    const as = other.studentId === studentId ? '' : ` as ${other.studentId}: IDs that differ only in capitals are one`;
-    throw new ValidationError(`Student ID ${studentId} is already used by ${other.name}${as}.`, {
-      studentId: `Already used by ${other.name}${as ? ` (${other.studentId})` : ''}.`,
-    });
+    const same = other.studentId === studentId;
+    throw new ValidationError(
+      same
+        ? m.v_id_taken({ id: studentId, name: other.name })
+        : m.v_id_taken_capitals({ id: studentId, name: other.name, other: other.studentId }),
+      {
+        studentId: same
+          ? m.v_used_by({ name: other.name })
+          : m.v_used_by_as({ name: other.name, other: other.studentId }),
+      },
+    );
   }
 }
 
@@ -31,7 +39,7 @@ export function duplicateIds(students: readonly Pick<Student, 'studentId'>[]): s
 
 export async function addStudent(db: AttendanceDatabase, input: StudentInput, now = new Date()): Promise<Student> {
   const valid = validateStudent(input, now);
-  return guardWrite(`student ${valid.studentId}`, () =>
+  return guardWrite(m.what_student({ id: valid.studentId }), () =>
     db.transaction('rw', db.students, async () => {
       await checkUniqueId(db, valid.studentId);
       const at = now.toISOString();
@@ -53,10 +61,10 @@ export async function updateStudent(
   now = new Date(),
 ): Promise<Student> {
   const valid = validateStudent(input, now);
-  return guardWrite(`student ${valid.studentId}`, () =>
+  return guardWrite(m.what_student({ id: valid.studentId }), () =>
     db.transaction('rw', [db.students, db.faceSamples, db.embeddingPacks, db.classifiers], async () => {
       const current = await db.students.where('studentId').equals(studentId).first();
-      if (!current) throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      if (!current) throw new ValidationError(m.v_no_student({ id: studentId }), { studentId: m.v_not_found() });
       // An old database may hold "sv001" beside "SV001": editing either without changing its ID still works.
       if (valid.studentId !== studentId) await checkUniqueId(db, valid.studentId, current.id);
       const updated: Student = { ...current, ...valid, updatedAt: now.toISOString() };
@@ -92,8 +100,7 @@ export async function deleteStudent(
     [db.students, db.faceSamples, db.embeddingPacks, db.classifiers, db.attendance],
     async () => {
       const deleted = await db.students.where('studentId').equals(studentId).delete();
-      if (deleted === 0)
-        throw new ValidationError(`There is no student with ID ${studentId}.`, { studentId: 'Not found.' });
+      if (deleted === 0) throw new ValidationError(m.v_no_student({ id: studentId }), { studentId: m.v_not_found() });
       // Every sample, pack and classifier that holds the student's face (see consent.ts).
       await eraseFaceData(db, [studentId]);
       await db.classifiers.toCollection().modify({ needsRetraining: true });

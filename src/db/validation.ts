@@ -1,5 +1,6 @@
 /** Checks a student form as the original did (faculty, ID and name required) and more. */
 import { ValidationError } from '../core/errors';
+import { m } from '../paraglide/messages';
 import type { Student } from './schema';
 
 export type StudentInput = Omit<Student, 'id' | 'createdAt' | 'updatedAt' | 'photoSampleStatus' | 'photoCount'> &
@@ -30,23 +31,23 @@ export function validateStudent(input: StudentInput, today = new Date()): Studen
   ) as StudentInput;
   // In the order of the form, so that the summary reads as the teacher goes down it.
   const fields: Record<string, string> = {};
-  if (!s.studentId) fields.studentId = 'Student ID is required.';
-  else if (s.studentId.length > 40) fields.studentId = 'Student ID is longer than 40 characters.';
+  if (!s.studentId) fields.studentId = m.v_id_required();
+  else if (s.studentId.length > 40) fields.studentId = m.v_id_long();
   else if (/\s/.test(s.studentId))
-    fields.studentId = `Student ID may not contain spaces ("${s.studentId}": write it as "${s.studentId.replace(/\s+/g, '')}").`;
-  if (!s.name) fields.name = 'Student Name is required.';
-  if (!s.faculty) fields.faculty = 'Faculty is required.';
+    fields.studentId = m.v_id_spaces({ id: s.studentId, fixed: s.studentId.replace(/\s+/g, '') });
+  if (!s.name) fields.name = m.v_name_required();
+  if (!s.faculty) fields.faculty = m.v_faculty_required();
   if (s.dateOfBirth) {
-    if (!isRealDate(s.dateOfBirth)) fields.dateOfBirth = 'Date of Birth must be a real date, as YYYY-MM-DD.';
-    else if (s.dateOfBirth > today.toISOString().slice(0, 10)) fields.dateOfBirth = 'Date of Birth is in the future.';
+    if (!isRealDate(s.dateOfBirth)) fields.dateOfBirth = m.v_dob_real();
+    else if (s.dateOfBirth > today.toISOString().slice(0, 10)) fields.dateOfBirth = m.v_dob_future();
   }
-  if (s.email && !EMAIL.test(s.email)) fields.email = 'Email is not an e-mail address (name@school.edu).';
-  if (s.phone && !PHONE.test(s.phone))
-    fields.phone = 'Phone may hold digits, spaces, +, -, ( ) and 6 to 20 characters.';
+  if (s.email && !EMAIL.test(s.email)) fields.email = m.v_email();
+  if (s.phone && !PHONE.test(s.phone)) fields.phone = m.v_phone();
   const c = s.consent;
   if (c && !c.withdrawnAt && (c.givenBy === 'parent' || c.givenBy === 'guardian') && !c.giverName?.trim())
-    fields.consent = `Name the ${c.givenBy} who gave consent.`;
+    fields.consent = c.givenBy === 'parent' ? m.v_consent_parent() : m.v_consent_guardian();
   const wrong = Object.keys(fields);
-  if (wrong.length) throw new ValidationError(`Please correct: ${Object.values(fields).join(' ')}`, fields);
+  if (wrong.length)
+    throw new ValidationError(m.v_please_correct({ problems: Object.values(fields).join(' ') }), fields);
   return s;
 }

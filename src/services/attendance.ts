@@ -4,6 +4,7 @@
  * score. Teachers can mark, unmark and excuse by hand; who and when is kept, and the camera does not
  * overrule them.
  */
+import { m } from '../paraglide/messages';
 import {
   attendanceOfSession,
   changeAttendance,
@@ -49,7 +50,7 @@ function snapshotOf(
 
 async function requireSession(db: AttendanceDatabase, sessionId: number): Promise<Session> {
   const session = await getSession(db, sessionId);
-  if (!session) throw new ValidationError(`Session ${sessionId} does not exist.`, { session: 'Not found.' });
+  if (!session) throw new ValidationError(m.session_missing({ id: sessionId }), { session: m.v_not_found() });
   return session;
 }
 
@@ -82,7 +83,7 @@ export function confirmSighting(
   by: string,
   at = new Date(),
 ): Promise<Sighting> {
-  if (!by.trim()) throw new ValidationError('Say who is confirming.', { by: 'Required.' });
+  if (!by.trim()) throw new ValidationError(m.say_who_confirms(), { by: m.required() });
   return markSeen(db, sessionId, student, score, at, by.trim());
 }
 
@@ -184,7 +185,7 @@ export async function markByHand(
   note?: string,
 ): Promise<AttendanceRecord> {
   await requireSession(db, sessionId);
-  if (!by.trim()) throw new ValidationError('Say who is changing the record.', { by: 'Required.' });
+  if (!by.trim()) throw new ValidationError(m.say_who_changes(), { by: m.required() });
   const record = await changeAttendance(db, sessionId, student.studentId, (existing) =>
     handRecord(existing, sessionId, student, status, by, at, note),
   );
@@ -276,11 +277,11 @@ export async function editSession(db: AttendanceDatabase, sessionId: number, cha
   const session = await requireSession(db, sessionId);
   const fields: Record<string, string> = {};
   if (change.lateAfterMinutes !== undefined && !(change.lateAfterMinutes >= 0))
-    fields.lateAfterMinutes = '"Late after" must be 0 minutes or more.';
-  if (change.start && Number.isNaN(change.start.getTime())) fields.start = 'The start is not a real date and time.';
-  if (change.course !== undefined && !change.course.trim()) fields.course = 'Give the session a course name.';
+    fields.lateAfterMinutes = m.v_late_after();
+  if (change.start && Number.isNaN(change.start.getTime())) fields.start = m.v_start();
+  if (change.course !== undefined && !change.course.trim()) fields.course = m.v_course();
   if (Object.keys(fields).length)
-    throw new ValidationError(`Please correct: ${Object.values(fields).join(' ')}`, fields);
+    throw new ValidationError(m.v_please_correct({ problems: Object.values(fields).join(' ') }), fields);
   const next: Session = {
     ...session,
     ...(change.course !== undefined ? { course: change.course.trim() } : {}),

@@ -15,10 +15,7 @@ export interface CameraOptions {
 
 export async function openCamera(options: CameraOptions = {}): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
-    throw new CameraError(
-      'unsupported',
-      m.camera_unsupported(),
-    );
+    throw new CameraError('unsupported', m.camera_unsupported());
   }
   const video: MediaTrackConstraints = {
     width: { ideal: options.width ?? 1280 },
@@ -129,32 +126,16 @@ export function toCameraError(cause: unknown): CameraError {
   switch (name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return new CameraError(
-        'denied',
-        m.camera_denied(),
-        { cause },
-      );
+      return new CameraError('denied', m.camera_denied(), { cause });
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return new CameraError(
-        'no-camera',
-        m.camera_none(),
-        { cause },
-      );
+      return new CameraError('no-camera', m.camera_none(), { cause });
     case 'NotReadableError':
     case 'AbortError':
-      return new CameraError(
-        'in-use',
-        m.camera_in_use(),
-        { cause },
-      );
+      return new CameraError('in-use', m.camera_in_use(), { cause });
     default:
-      return new CameraError(
-        'unknown',
-        m.camera_failed({ detail: String(cause) }),
-        {
-          cause,
-        },
-      );
+      return new CameraError('unknown', m.camera_failed({ detail: String(cause) }), {
+        cause,
+      });
   }
 }

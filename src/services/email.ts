@@ -4,6 +4,7 @@
  * sent unless the teacher presses a button. Offline, sending is refused with what to do instead (no queue:
  * a report sent hours later, unseen, is worse than one the teacher sends when back online).
  */
+import { m } from '../paraglide/messages';
 import { send, EmailJSResponseStatus } from '@emailjs/browser';
 import { RelayError } from '../core/errors';
 import type { AppSettings } from '../db/settings';
@@ -22,9 +23,9 @@ export function parseRecipients(text: string): string[] {
     .split(/[,;\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
-  if (list.length === 0) throw new RelayError('Add at least one recipient e-mail address in Settings.');
+  if (list.length === 0) throw new RelayError(m.relay_no_recipient());
   const wrong = list.filter((a) => !EMAIL.test(a));
-  if (wrong.length) throw new RelayError(`Not an e-mail address: ${wrong.join(', ')}. Correct it in Settings.`);
+  if (wrong.length) throw new RelayError(m.relay_not_address({ list: wrong.join(', ') }));
   return list;
 }
 
@@ -48,29 +49,17 @@ type RelaySettings = Pick<AppSettings, 'relayPublicKey' | 'relayServiceId' | 're
 
 function relayError(error: unknown): RelayError {
   if (error instanceof EmailJSResponseStatus) {
-    const detail = error.text ? ` (EmailJS said: ${error.text.slice(0, 200)})` : '';
-    if (error.status === 0 || error.status >= 500)
-      return new RelayError(
-        `The relay could not be reached or failed${detail}. Nothing was sent; try again in a minute.`,
-      );
+    const detail = error.text ? m.relay_said({ text: error.text.slice(0, 200) }) : '';
+    if (error.status === 0 || error.status >= 500) return new RelayError(m.relay_failed({ detail }));
     // EmailJS answers a wrong public key with 400 "The Public Key is invalid" (401/403 on some paths).
     if (error.status === 401 || error.status === 403 || /public key|user id/i.test(error.text ?? ''))
-      return new RelayError(
-        `EmailJS refused the public key${detail}. Check it in Settings (EmailJS dashboard, Account), and that this site's address is allowed there.`,
-      );
-    if (error.status === 413)
-      return new RelayError(`The report is too large for EmailJS${detail}. Send one session or a shorter date range.`);
-    if (error.status === 429)
-      return new RelayError(`EmailJS's sending limit was reached${detail}. Wait a little, then send again.`);
-    return new RelayError(
-      `EmailJS refused the message${detail}. Check the service ID and template ID in Settings, and that the template has a variable attachment named "attachment".`,
-    );
+      return new RelayError(m.relay_bad_key({ detail }));
+    if (error.status === 413) return new RelayError(m.relay_too_large({ detail }));
+    if (error.status === 429) return new RelayError(m.relay_limit({ detail }));
+    return new RelayError(m.relay_refused({ detail }));
   }
-  if (typeof error === 'string') return new RelayError(`${error.split('. Visit')[0]}: fill it in Settings.`);
-  return new RelayError(
-    'The relay could not be reached (no connection?). Nothing was sent; check the connection and send again, or use Download or Share.',
-    { cause: error },
-  );
+  if (typeof error === 'string') return new RelayError(m.relay_fill_in({ what: error.split('. Visit')[0] ?? error }));
+  return new RelayError(m.relay_unreachable(), { cause: error });
 }
 
 /**
@@ -84,28 +73,21 @@ export async function sendReport(
 ): Promise<string[]> {
   const to = parseRecipients(settings.recipients);
   if (!settings.relayPublicKey || !settings.relayServiceId || !settings.relayTemplateId) {
-    throw new RelayError('E-mail is not set up: enter the EmailJS public key, service ID and template ID in Settings.');
+    throw new RelayError(m.relay_not_set_up());
   }
   if (typeof navigator !== 'undefined' && navigator.onLine === false) {
-    throw new RelayError(
-      'This computer is offline, so nothing was sent (reports are not queued). Send again when back online, or use Download.',
-    );
+    throw new RelayError(m.relay_offline());
   }
   const attachment = csvDataUrl(report.csv);
   if (attachment.length > RELAY_LIMIT_BYTES) {
     throw new RelayError(
-      `The CSV is ${Math.ceil(attachment.length / 1024)} KB once attached, over EmailJS's ${RELAY_LIMIT_BYTES / 1024} KB limit (free plan). Send one session or a shorter date range, or use Download or Share.`,
+      m.relay_csv_too_large({ size: Math.ceil(attachment.length / 1024), limit: RELAY_LIMIT_BYTES / 1024 }),
     );
   }
   let timer: ReturnType<typeof setTimeout> | undefined;
   const silent = new Promise<never>((_, reject) => {
     timer = setTimeout(
-      () =>
-        reject(
-          new RelayError(
-            `The relay did not answer within ${Math.round(timeoutMs / 1000)} s, so the report is not known to be sent. Check the connection; ask a recipient whether it arrived before sending again, or use Download.`,
-          ),
-        ),
+      () => reject(new RelayError(m.relay_timeout({ seconds: Math.round(timeoutMs / 1000) }))),
       timeoutMs,
     );
   });

@@ -4,6 +4,7 @@
  * answers the page through comlink. Frames arrive as transferred `ImageBitmap`s; answers are plain data.
  */
 import { expose } from 'comlink';
+import { isLocale, setLocale } from '../paraglide/runtime';
 import '../core/worker-errors';
 import type { FaceDetection } from '../core/types';
 import type { SmallestFace } from './face-pipeline';
@@ -17,7 +18,9 @@ function engine(): EngineCore {
 }
 
 const api = {
-  async start(config: EngineConfig): Promise<EngineInfo> {
+  /** `locale`: the page's language, for the words the engine gives (a worker has no localStorage to read it). */
+  async start(config: EngineConfig, locale: string): Promise<EngineInfo> {
+    if (isLocale(locale)) void setLocale(locale, { reload: false });
     core?.dispose();
     core = await EngineCore.start(config, 'worker');
     return core.info;

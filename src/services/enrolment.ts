@@ -4,6 +4,7 @@
  * prompted for some variety of pose. Photos can be uploaded instead.
  */
 import type { FaceDetection } from '../core/types';
+import { m } from '../paraglide/messages';
 import { MIN_RELATIVE_SHARPNESS } from '../embedding/sharpness';
 import type { FaceCapture, FaceEngine } from './face-engine';
 import { decodePhoto } from './photos';
@@ -48,26 +49,19 @@ export function judgeCapture(
   gate: CaptureGate = DEFAULT_GATE,
 ): GateVerdict {
   if (capture.sharpness < gate.minSharpness) {
-    return { ok: false, reason: 'Blurred: hold still, or add light to the face.' };
+    return { ok: false, reason: m.enrol_blurred() };
   }
   if (previous && cosine(previous, capture.embedding) > gate.maxSimilarity) {
-    return { ok: false, reason: 'Same as the last photo: move the head a little.' };
+    return { ok: false, reason: m.enrol_same() };
   }
   return { ok: true };
 }
 
-const POSES = [
-  'Look straight at the camera.',
-  'Turn a little to the left.',
-  'Turn a little to the right.',
-  'Tilt the head up a little.',
-  'Tilt the head down a little.',
-  'Look straight again, and smile.',
-];
+const POSES = [m.pose_straight, m.pose_left, m.pose_right, m.pose_up, m.pose_down, m.pose_smile];
 
 /** The pose to ask for at sample `taken` of `target`: each pose for an equal share of the samples. */
 export function poseHint(taken: number, target: number): string {
-  return POSES[Math.min(POSES.length - 1, Math.floor((taken * POSES.length) / Math.max(1, target)))]!;
+  return POSES[Math.min(POSES.length - 1, Math.floor((taken * POSES.length) / Math.max(1, target)))]!();
 }
 
 export interface EnrolmentProgress {
@@ -110,7 +104,7 @@ export function startEnrolmentLoop(
       if (!loop.running) return;
       const verdict = judgeFaces(result.faces, gate);
       let capture: FaceCapture | null = verdict.ok ? (result.captures[0] ?? null) : null;
-      let reason = verdict.ok ? (tooSoon ? 'Hold on…' : wanted() ? '' : 'Done.') : verdict.reason;
+      let reason = verdict.ok ? (tooSoon ? m.enrol_hold_on() : wanted() ? '' : m.enrol_done()) : verdict.reason;
       if (capture) {
         const judged = judgeCapture(capture, last, gate);
         if (judged.ok) {
@@ -142,14 +136,14 @@ export function photoProblem(
 ): string {
   const capture = result.captures[0];
   if (result.faces.length === 0) {
-    return `"${name}": no face was found. Use a photo where the face is clear and turned to the camera.`;
+    return m.photo_no_face({ name });
   }
   const near = closeFaces(result.faces).length;
   if (result.captures.length === 0 && near > 1) {
-    return `"${name}" shows ${near} faces of about the same size, none in the middle. Use a photo of this student alone.`;
+    return m.photo_many_faces({ name, count: near });
   }
   if (capture && capture.sharpness < gate.minSharpness) {
-    return `"${name}" is too blurred. Use a sharper photo (hold the camera still, with light on the face).`;
+    return m.photo_blurred({ name });
   }
   return '';
 }

@@ -2,8 +2,8 @@
  * Which face of a frame or photo an enrolment sample is taken of. Pure rules over detections, shared by the
  * page (to say why no sample was taken) and the face engine (to cut out only the chosen face).
  */
-import { countOf } from '../core/text';
 import type { FaceDetection } from '../core/types';
+import { m } from '../paraglide/messages';
 
 /**
  * In a photo, a face less than this share of the largest face's width is someone further back (or a
@@ -21,14 +21,14 @@ export function judgeFaces(
   faces: readonly FaceDetection[],
   gate: { readonly minFaceSize: number } = { minFaceSize: MIN_ENROL_FACE },
 ): GateVerdict {
-  if (faces.length === 0) return { ok: false, reason: 'No face in view: the student should face the camera.' };
+  if (faces.length === 0) return { ok: false, reason: m.enrol_no_face() };
   // Faces too small to be enrolled are people further back: they do not count.
   const near = faces.filter((f) => f.box.width >= gate.minFaceSize);
-  if (near.length === 0) return { ok: false, reason: 'Too far: come closer to the camera.' };
+  if (near.length === 0) return { ok: false, reason: m.enrol_too_far() };
   if (near.length > 1) {
     return {
       ok: false,
-      reason: `${countOf(near.length, 'face')} close to the camera: only the student being enrolled should be.`,
+      reason: m.enrol_many_faces({ count: near.length }),
     };
   }
   return { ok: true };

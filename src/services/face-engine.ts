@@ -5,6 +5,7 @@
  * page's thread (where a worker cannot start, and as the before/after anchor of `npm run bench:live`).
  * Errors thrown in the worker arrive as the app's own classes (`ModelLoadError`, …).
  */
+import { getLocale } from '../paraglide/runtime';
 import { transfer, wrap, type Remote } from 'comlink';
 import '../core/worker-errors';
 import type { FaceDetection } from '../core/types';
@@ -118,7 +119,7 @@ export class WorkerFaceEngine implements FaceEngine {
     });
     const remote = wrap<EngineWorkerApi>(worker);
     try {
-      const info = await Promise.race([remote.start(config), failed]);
+      const info = await Promise.race([remote.start(config, getLocale()), failed]);
       return new WorkerFaceEngine(worker, remote, info);
     } catch (error) {
       worker.terminate();

@@ -8,7 +8,7 @@
  * a student was expected at, less the excused ones.
  */
 import type { AttendanceRecord, Session, Student } from '../db/schema';
-import { neutraliseCell, sessionLabel } from '../db/csv';
+import { neutraliseCell, sessionLabel, type CsvHeaders } from '../db/csv';
 import Papa from 'papaparse';
 import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
 import { compareText, countOf } from '../core/text';
@@ -199,14 +199,30 @@ export const REPORT_COLUMNS = [
   'Attendance',
 ] as const;
 
-/** The report's table as CSV (BOM first, formulas neutralised): one row a student, as the screen shows it. */
-export function reportToCsv(report: AttendanceReport): string {
+export const REPORT_COLUMNS_VI = [
+  'Mã sinh viên',
+  'Họ và tên',
+  'Lớp',
+  'Số buổi',
+  'Có mặt',
+  'Muộn',
+  'Vắng',
+  'Có phép',
+  'Chuyên cần',
+] as const satisfies { length: (typeof REPORT_COLUMNS)['length'] };
+
+/**
+ * The report's table as CSV (BOM first, formulas neutralised): one row a student, as the screen shows it;
+ * the column names in English (the original's) or in Vietnamese.
+ */
+export function reportToCsv(report: AttendanceReport, headers: CsvHeaders = 'en'): string {
   const data = report.students.map((s) =>
     [s.studentId, s.name, s.className, s.expected, s.present, s.late, s.absent, s.excused, pct(s.rate)].map((v) =>
       neutraliseCell(String(v)),
     ),
   );
-  return '\uFEFF' + Papa.unparse({ fields: [...REPORT_COLUMNS], data }, { newline: '\r\n', quotes: false });
+  const fields = headers === 'vi' ? REPORT_COLUMNS_VI : REPORT_COLUMNS;
+  return '\uFEFF' + Papa.unparse({ fields: [...fields], data }, { newline: '\r\n', quotes: false });
 }
 
 export { pct as percent };

@@ -3,6 +3,7 @@
  * an Excel workbook (.xlsx, its first sheet, through read-excel-file). Either becomes the header and rows
  * that the import previews; nothing is written here.
  */
+import { m } from '../paraglide/messages';
 import { readSheet } from 'read-excel-file/universal';
 import { decodeText, ENCODING_LABELS } from '../core/encoding';
 import { ValidationError } from '../core/errors';
@@ -16,8 +17,7 @@ export interface RosterFile {
   readonly legacyEncoding: boolean;
 }
 
-const SAVE_AS_UTF8 =
-  'In Excel, choose File → Save As → "CSV UTF-8 (Comma delimited)" (or keep it as .xlsx) and import that file.';
+const saveAsUtf8 = (): string => m.roster_save_as_utf8();
 
 /** A cell of a sheet as the text a CSV would hold: dates as YYYY-MM-DD, numbers as written. */
 function cellText(value: unknown): string {
@@ -43,13 +43,10 @@ async function readWorkbook(file: Blob): Promise<RosterFile> {
     rows = await readSheet(file);
   } catch (e) {
     const why = e instanceof Error ? ` (${e.message.slice(0, 120)})` : '';
-    throw new ValidationError(
-      `The file could not be read as an Excel workbook${why}. Nothing was imported. ${SAVE_AS_UTF8}`,
-      { file: 'unreadable workbook' },
-    );
+    throw new ValidationError(`${m.roster_bad_workbook({ why })} ${saveAsUtf8()}`, { file: 'unreadable workbook' });
   }
   const text = rows.map((r) => r.map(cellText)).filter((r) => r.some((c) => c.trim() !== ''));
-  return { parsed: parseRosterRows(text), readAs: 'Excel workbook (first sheet)', legacyEncoding: false };
+  return { parsed: parseRosterRows(text), readAs: m.roster_read_workbook(), legacyEncoding: false };
 }
 
 /** Reads a roster file; a `ValidationError` says what is wrong and what to do. */
@@ -57,17 +54,11 @@ export async function readRosterFile(file: Blob & { readonly name?: string }): P
   const bytes = new Uint8Array(await file.arrayBuffer());
   if (isZip(bytes) || /\.xlsx$/i.test(file.name ?? '')) return readWorkbook(file);
   if (isOldExcel(bytes)) {
-    throw new ValidationError(
-      `This is an old Excel file (.xls), which cannot be read here. Nothing was imported. ${SAVE_AS_UTF8}`,
-      { file: 'xls' },
-    );
+    throw new ValidationError(`${m.roster_xls()} ${saveAsUtf8()}`, { file: 'xls' });
   }
   const decoded = decodeText(bytes);
   if (!decoded) {
-    throw new ValidationError(
-      `The file is not text in an encoding this app knows (UTF-8, UTF-16, Windows-1258 or Windows-1252). Nothing was imported. ${SAVE_AS_UTF8}`,
-      { file: 'encoding' },
-    );
+    throw new ValidationError(`${m.roster_encoding()} ${saveAsUtf8()}`, { file: 'encoding' });
   }
   const legacyEncoding = decoded.encoding === 'windows-1258' || decoded.encoding === 'windows-1252';
   return { parsed: parseRoster(decoded.text), readAs: ENCODING_LABELS[decoded.encoding], legacyEncoding };

@@ -173,11 +173,11 @@ export class AppState {
       const closed = await closeStaleSessions(this.db, this.students);
       if (closed.length === 0) return;
       const what = closed
-        .map((c) => m.stale_session_item({ session: sessionLabel(c.session), time: clockTime(c.closedAt), absent: c.absent }))
+        .map((c) =>
+          m.stale_session_item({ session: sessionLabel(c.session), time: clockTime(c.closedAt), absent: c.absent }),
+        )
         .join('; ');
-      this.say(
-        m.stale_sessions_closed({ count: closed.length, what }),
-      );
+      this.say(m.stale_sessions_closed({ count: closed.length, what }));
     } catch (e) {
       this.say(messageOf(e), 'bad');
     }
@@ -193,7 +193,11 @@ export class AppState {
         lastPurge: { at: done.at, students: done.students.length, reason: done.reason },
       });
       this.say(
-        m.face_data_purged({ students: count.student(done.students.length), reason: done.reason, photos: count.photo(done.samples) }),
+        m.face_data_purged({
+          students: count.student(done.students.length),
+          reason: done.reason,
+          photos: count.photo(done.samples),
+        }),
         'info',
       );
     } catch (e) {

@@ -19,7 +19,11 @@ export function clockTime(iso: string | null | undefined): string {
 export function shortName(name: string, lang: string = language()): string {
   const parts = name.trim().split(/\s+/);
   if (parts.length < 2) return parts[0] ?? '';
-  if (lang === 'vi') return `${parts.slice(0, -1).map((p) => `${p[0]!}.`).join('')} ${parts.at(-1)!}`;
+  if (lang === 'vi')
+    return `${parts
+      .slice(0, -1)
+      .map((p) => `${p[0]!}.`)
+      .join('')} ${parts.at(-1)!}`;
   return `${parts[0]} ${parts.at(-1)![0]}.`;
 }
 

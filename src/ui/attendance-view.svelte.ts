@@ -138,16 +138,14 @@ export class AttendanceView {
     this.error = '';
     this.cameraNote = '';
     if (!this.classifier) {
-      this.error =
-        m.attend_not_trained();
+      this.error = m.attend_not_trained();
       return;
     }
     this.phase = 'starting';
     this.releaseLive = await holdLiveLock();
     if (!this.releaseLive) {
       this.phase = 'idle';
-      this.error =
-        m.attend_other_tab();
+      this.error = m.attend_other_tab();
       return;
     }
     try {

@@ -54,6 +54,10 @@ const DAY: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year
 /** The locale's date in digits: "04/12/2026" in Vietnamese, "12/04/2026" in US English. */
 export const shortDate = (when: string | number | Date): string => dateFormat('date', DAY).format(asDate(when));
 
+/** Day and month in the locale's order: "09/01" in English, "01/09" in Vietnamese (1 September). */
+export const dayMonth = (when: string | number | Date): string =>
+  dateFormat('dm', { day: '2-digit', month: '2-digit' }).format(asDate(when));
+
 /** Date and time (hours and minutes). */
 export const dateTime = (when: string | number | Date): string =>
   dateFormat('dt', { ...DAY, hour: '2-digit', minute: '2-digit' }).format(asDate(when));
@@ -87,3 +91,56 @@ export const count = {
   facePhoto: (n: number) => m.count_face_photo({ count: n }),
   newStudent: (n: number) => m.count_new_student({ count: n }),
 } as const;
+
+/** A student field's name on forms, tables and the roster's column choices. */
+const FIELD_LABELS: Readonly<Record<string, () => string>> = {
+  studentId: m.field_student_id,
+  name: m.field_name,
+  className: m.field_class,
+  faculty: m.field_faculty,
+  course: m.field_course,
+  year: m.field_year,
+  semester: m.field_semester,
+  gender: m.field_gender,
+  dateOfBirth: m.field_date_of_birth,
+  email: m.field_email,
+  phone: m.field_phone,
+  address: m.field_address,
+  consentGiven: m.field_consent_given,
+  consentBy: m.field_consent_by,
+  consentName: m.field_consent_name,
+};
+
+export const fieldLabel = (field: string): string => FIELD_LABELS[field]?.() ?? field;
+
+/** An attendance status as the teacher reads it. */
+export function statusLabel(status: 'present' | 'late' | 'absent' | 'excused'): string {
+  switch (status) {
+    case 'present':
+      return m.status_present();
+    case 'late':
+      return m.status_late();
+    case 'absent':
+      return m.status_absent();
+    case 'excused':
+      return m.status_excused();
+  }
+}
+
+/** A recognition model by what it means to a teacher; the technical name is under Settings' "Details". */
+export function modelName(id: string, technical: string): string {
+  switch (id) {
+    case 'faceres+mobileface':
+      return m.model_accurate();
+    case 'faceres':
+      return m.model_standard();
+    case 'mobileface':
+      return m.model_light();
+    case 'dlib-resnet34':
+      return m.model_resnet();
+    case 'facenet-20180402-114759':
+      return m.model_facenet();
+    default:
+      return technical;
+  }
+}

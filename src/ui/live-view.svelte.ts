@@ -100,7 +100,6 @@ export class LiveView {
   private fail(e: unknown): void {
     this.stop();
     this.phase = 'error';
-    this.error =
-      e instanceof AppError ? e.message : m.error_reload({ detail: String(e) });
+    this.error = e instanceof AppError ? e.message : m.error_reload({ detail: String(e) });
   }
 }

@@ -236,6 +236,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
     await withBrowser(feeds.classroom, async (page) => {
       // A threshold no face of this feed reaches: the three students' faces become "maybe"s for the teacher.
       await page.goto(`${app.url}#/settings`);
+      await page.getByTestId('recognition-details').locator('summary').click();
       await page.getByLabel('Use the threshold measured at training (recommended)').uncheck();
       await page.getByRole('slider').fill('0.7');
       await page.goto(`${app.url}#/attendance`);
@@ -275,6 +276,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
       await expect.poll(() => row.count()).toBe(1);
       expect(await row.textContent()).toMatch(/present\s*confirmed by Teacher/);
       await page.goto(`${app.url}#/settings`);
+      await page.getByTestId('recognition-details').locator('summary').click();
       await page.getByLabel('Use the threshold measured at training (recommended)').check();
     });
   });
