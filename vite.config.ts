@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
@@ -34,6 +35,17 @@ const contentSecurityPolicy = (): Plugin => ({
   ],
 });
 
+/**
+ * The version and build time the app shows in Settings: each build differs from the last, so an installed
+ * app's service worker finds the new one and offers it ("A new version … is available").
+ */
+export const BUILD_DEFINES = {
+  __APP_VERSION__: JSON.stringify(
+    (JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string }).version,
+  ),
+  __APP_BUILT__: JSON.stringify(process.env.FA_BUILT_AT ?? new Date().toISOString()),
+};
+
 const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Cross-Origin-Embedder-Policy': 'require-corp',
@@ -42,6 +54,7 @@ const ISOLATION_HEADERS = {
 export default defineConfig({
   // Relative asset paths: the built app works from any sub-path (a school's intranet folder, say).
   base: './',
+  define: BUILD_DEFINES,
   plugins: [
     svelte(),
     contentSecurityPolicy(),

@@ -2,7 +2,10 @@ import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';
 import { markDocumentLanguage } from './ui/i18n';
+import { install } from './ui/install.svelte';
 
+// Before anything is drawn: the browser's offer to install may come at once.
+install.listen(window);
 markDocumentLanguage();
 
 const target = document.getElementById('app');

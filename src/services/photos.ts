@@ -1,4 +1,5 @@
 /** Photos the teacher picks, decoded for the face engine. */
+import { m } from '../paraglide/messages';
 import { ImageDecodeError } from '../core/errors';
 
 /** Decodes a photo the teacher picked; a broken or unsupported file gives an `ImageDecodeError` naming it. */
@@ -6,10 +7,6 @@ export async function decodePhoto(file: File): Promise<ImageBitmap> {
   try {
     return await createImageBitmap(file);
   } catch (cause) {
-    throw new ImageDecodeError(
-      file.name,
-      `"${file.name}" could not be read as a picture (damaged, or not a JPEG/PNG/WebP photo). Pick another file.`,
-      { cause },
-    );
+    throw new ImageDecodeError(file.name, m.photo_unreadable({ name: file.name }), { cause });
   }
 }

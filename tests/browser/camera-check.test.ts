@@ -117,7 +117,7 @@ describe('camera check in the built app', () => {
       expect(await page.getByTestId('backend-note').textContent()).toMatch(/^Chosen by measuring this computer/);
 
       // "Measure this computer again" measures, warms the live path up and says so.
-      await page.getByTestId('recognition-details').locator('summary').click();
+      await page.getByTestId('recognition-details').locator(':scope > summary').click();
       await page.getByTestId('measure-again').click();
       await expect
         .poll(() => page.getByTestId('measure-message').textContent(), { timeout: 240_000 })

@@ -69,7 +69,7 @@ describe('FaceNet import in Settings', () => {
     try {
       const page = await context.newPage();
       await page.goto(`${app.url}#/settings`);
-      await page.getByTestId('recognition-details').locator('summary').click();
+      await page.getByTestId('recognition-details').locator(':scope > summary').click();
       await page.getByText('Import a model of your own').click();
       await page.getByLabel('Name', { exact: true }).fill('School ArcFace');
       await page.getByLabel('Input size (pixels)').fill('112');

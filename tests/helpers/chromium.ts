@@ -31,6 +31,8 @@ export interface LaunchOptions {
   readonly noWebgl?: boolean;
   /** Grants the camera permission without asking. Defaults to true. */
   readonly allowCamera?: boolean;
+  /** The browser's language (navigator.language, Accept-Language), e.g. 'vi-VN'. Chromium's own by default. */
+  readonly locale?: string;
 }
 
 export function requireChromium(): void {
@@ -55,6 +57,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     headless: true,
     args,
     viewport: { width: 1280, height: 900 },
+    ...(options.locale ? { locale: options.locale } : {}),
   });
 }
 

@@ -1,0 +1,36 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
+import { describe, expect, it } from 'vitest';
+import { loadSettings } from '../../src/services/data';
+import SettingsScreen from '../../src/ui/screens/SettingsScreen.svelte';
+import { freshApp, type } from './helpers';
+
+describe('the Settings screen', () => {
+  it('keeps the CSV column language, refuses two PINs that differ, and offers both languages', async () => {
+    const app = await freshApp();
+    render(SettingsScreen, { app });
+
+    const headers = screen.getByLabelText('Column names in exported files (CSV)') as HTMLSelectElement;
+    expect(headers.value).toBe('en');
+    headers.value = 'vi';
+    await fireEvent.change(headers);
+    await waitFor(async () => expect((await loadSettings(app.db)).csvHeaders).toBe('vi'));
+
+    const languages = screen.getByTestId('language') as HTMLSelectElement;
+    expect([...languages.options].map((o) => [o.value, o.textContent])).toEqual([
+      ['vi', 'Tiếng Việt'],
+      ['en', 'English'],
+    ]);
+
+    type(screen.getByLabelText('PIN (4 to 12 digits)'), '2468');
+    type(screen.getByLabelText('PIN again'), '2469');
+    await fireEvent.click(screen.getByRole('button', { name: 'Set PIN' }));
+    expect((await screen.findByText('The two PINs do not match.')).getAttribute('role')).toBe('alert');
+    expect((await loadSettings(app.db)).pin).toBeNull();
+
+    // Plain words first; the recogniser's technical names are under Details.
+    const model = screen.getByLabelText('Recognition model') as HTMLSelectElement;
+    expect(model.selectedOptions[0]!.textContent).toBe('Accurate (recommended)');
+    expect(screen.getByTestId('model-detail').textContent).toMatch(/^In detail: FaceRes \+ MobileFace/);
+    expect(screen.getByTestId('recognition-details').hasAttribute('open')).toBe(false);
+  });
+});
