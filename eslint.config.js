@@ -29,7 +29,7 @@ export default ts.config(
   ...svelte.configs['flat/recommended'],
   {
     languageOptions: {
-      globals: { ...globals.browser, ...globals.node },
+      globals: { ...globals.browser, ...globals.node, __APP_VERSION__: 'readonly', __APP_BUILT__: 'readonly' },
       parserOptions: {
         projectService: true,
         tsconfigRootDir: import.meta.dirname,

@@ -198,7 +198,7 @@ describe.skipIf(!hasDatasets)('a teacher enrols three students and takes attenda
         page.getByRole('complementary', { name: 'Who is here' }),
       ]) {
         const box = (await part.boundingBox())!;
-        expect(box.y + box.height, await part.evaluate((e) => e.className)).toBeLessThanOrEqual(720);
+        expect(box.y + box.height, await part.evaluate((e) => e.getAttribute('class') ?? '')).toBeLessThanOrEqual(720);
         expect(box.width).toBeGreaterThan(250);
       }
       await page.screenshot({ path: join(shots, 'attendance-live-1280x720.png') });

@@ -4,12 +4,11 @@ import InstallApp from '../../src/ui/parts/InstallApp.svelte';
 import { install, installBrowser, type InstallPromptEvent } from '../../src/ui/install.svelte';
 
 /** The event Chrome fires when the app may be installed, with the teacher's answer to its dialog. */
-function offer(outcome: 'accepted' | 'dismissed'): InstallPromptEvent & { prompt: ReturnType<typeof vi.fn> } {
-  const event = new Event('beforeinstallprompt', { cancelable: true }) as InstallPromptEvent & {
-    prompt: ReturnType<typeof vi.fn>;
-  };
-  Object.assign(event, { prompt: vi.fn(() => Promise.resolve()), userChoice: Promise.resolve({ outcome }) });
-  return event;
+function offer(outcome: 'accepted' | 'dismissed'): { event: InstallPromptEvent; prompt: ReturnType<typeof vi.fn> } {
+  const event = new Event('beforeinstallprompt', { cancelable: true }) as InstallPromptEvent;
+  const prompt = vi.fn(() => Promise.resolve());
+  Object.assign(event, { prompt, userChoice: Promise.resolve({ outcome }) });
+  return { event, prompt };
 }
 
 describe('installing the app', () => {
@@ -18,12 +17,12 @@ describe('installing the app', () => {
   it('shows "Install app" only while the browser offers it, and opens the browser\'s dialog', async () => {
     render(InstallApp, { button: true });
     expect(screen.queryByRole('button', { name: 'Install app' })).toBeNull();
-    const event = offer('accepted');
+    const { event, prompt } = offer('accepted');
     window.dispatchEvent(event);
     // The browser's own mini-infobar is held back: the app's button asks instead.
     expect(event.defaultPrevented).toBe(true);
     await fireEvent.click(await screen.findByRole('button', { name: 'Install app' }));
-    expect(event.prompt).toHaveBeenCalledOnce();
+    expect(prompt).toHaveBeenCalledOnce();
     await waitFor(() => expect(screen.queryByRole('button', { name: 'Install app' })).toBeNull());
     window.dispatchEvent(new Event('appinstalled'));
     expect(install.installed).toBe(true);

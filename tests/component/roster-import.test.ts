@@ -23,7 +23,7 @@ describe('importing a roster', () => {
     const dialog = await screen.findByRole('dialog', { hidden: true });
     await within(dialog).findByRole('table', { name: 'Roster preview', hidden: true });
     expect(within(dialog).getByTestId('roster-read-as').textContent).toMatch(/Read as UTF-8\./);
-    const column = (label: string) => within(dialog).getByLabelText(label) as HTMLSelectElement;
+    const column = (label: string) => within(dialog).getByLabelText<HTMLSelectElement>(label);
     expect(column('Student ID').selectedOptions[0]!.textContent).toBe('MSSV');
     expect(column('Student Name').selectedOptions[0]!.textContent).toBe('Họ và tên');
     // Bình has no faculty: Import is off, and says why.

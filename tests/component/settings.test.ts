@@ -9,13 +9,13 @@ describe('the Settings screen', () => {
     const app = await freshApp();
     render(SettingsScreen, { app });
 
-    const headers = screen.getByLabelText('Column names in exported files (CSV)') as HTMLSelectElement;
+    const headers = screen.getByLabelText<HTMLSelectElement>('Column names in exported files (CSV)');
     expect(headers.value).toBe('en');
     headers.value = 'vi';
     await fireEvent.change(headers);
     await waitFor(async () => expect((await loadSettings(app.db)).csvHeaders).toBe('vi'));
 
-    const languages = screen.getByTestId('language') as HTMLSelectElement;
+    const languages = screen.getByTestId<HTMLSelectElement>('language');
     expect([...languages.options].map((o) => [o.value, o.textContent])).toEqual([
       ['vi', 'Tiếng Việt'],
       ['en', 'English'],
@@ -28,7 +28,7 @@ describe('the Settings screen', () => {
     expect((await loadSettings(app.db)).pin).toBeNull();
 
     // Plain words first; the recogniser's technical names are under Details.
-    const model = screen.getByLabelText('Recognition model') as HTMLSelectElement;
+    const model = screen.getByLabelText<HTMLSelectElement>('Recognition model');
     expect(model.selectedOptions[0]!.textContent).toBe('Accurate (recommended)');
     expect(screen.getByTestId('model-detail').textContent).toMatch(/^In detail: FaceRes \+ MobileFace/);
     expect(screen.getByTestId('recognition-details').hasAttribute('open')).toBe(false);

@@ -26,7 +26,7 @@ describe('the Students screen', () => {
     await fireEvent.click(screen.getByRole('button', { name: 'Save and add another' }));
     await waitFor(() => expect(app.students.map((s) => s.name)).toEqual(['Nguyễn Văn An']));
     // The form is open again, empty, for the next student (never an edit of the one just saved).
-    expect((screen.getByLabelText('Student ID') as HTMLInputElement).value).toBe('');
+    expect(screen.getByLabelText<HTMLInputElement>('Student ID').value).toBe('');
     expect(screen.getByRole('heading', { name: 'New student' })).toBeTruthy();
 
     // The same ID in other capitals is refused, next to the field.
