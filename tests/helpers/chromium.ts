@@ -120,11 +120,15 @@ const TYPES: Readonly<Record<string, string>> = {
 };
 
 /**
- * Serves `dist/` under a sub-path (as a school's intranet folder would), with a plain static server:
- * `${url}` is the app's address, and nothing outside the sub-path exists.
+ * Serves `dist/` (or another build's folder, `root`) under a sub-path (as a school's intranet folder
+ * would), with a plain static server: `${url}` is the app's address, and nothing outside the sub-path
+ * exists. Files are read at each request: a folder replaced meanwhile is served as it is now.
  */
-export async function serveBuiltAppAt(subPath: string): Promise<{ url: string; close: () => Promise<void> }> {
-  const dist = join(projectRoot, 'dist');
+export async function serveBuiltAppAt(
+  subPath: string,
+  root = join(projectRoot, 'dist'),
+): Promise<{ url: string; close: () => Promise<void> }> {
+  const dist = root;
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ is missing: run `npm run build` first.');
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
