@@ -1,7 +1,7 @@
 /**
  * The teacher's PIN, kept only as a PBKDF2-SHA-256 hash (a random salt, 210,000 iterations): the PIN itself
  * is never stored. It locks the app on a shared classroom laptop; it is not encryption of the data (a
- * person with the laptop's browser profile and developer tools can still read IndexedDB), and the README
+ * person with the laptop's browser profile and developer tools can still read IndexedDB), and docs/privacy.md
  * says so.
  */
 

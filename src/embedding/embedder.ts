@@ -108,7 +108,7 @@ export class FaceEmbedder {
       if (missing) {
         throw new ModelLoadError(
           missing.modelFile,
-          `${missing.label} is not imported: convert it with tensorflowjs_converter (see the README) and put ` +
+          `${missing.label} is not imported: convert it with tensorflowjs_converter (see docs/recognition.md) and put ` +
             `the folder at public/models/${missing.folder}/, or import it in Settings.`,
           { cause: error },
         );

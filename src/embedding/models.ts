@@ -123,7 +123,7 @@ export const FACERES: GraphModelDescriptor = {
 
 /**
  * The original system's FaceNet (20180402-114759: Inception-ResNet-v1 trained on VGGFace2, 512-d, LFW
- * 99.65%). Its weights cannot be downloaded here; whoever has the model converts it (README) and places the
+ * 99.65%). Its weights cannot be downloaded here; whoever has the model converts it (docs/recognition.md) and places the
  * converted folder at `public/models/facenet/` before building, or imports it in the app.
  */
 export const FACENET: GraphModelDescriptor = {
@@ -211,7 +211,7 @@ export const EMBEDDING_MODELS: readonly EmbeddingModelDescriptor[] = [
 ];
 /**
  * FaceRes + MobileFace: on dev LFW (5 enrolment photos), DIR@FAR1% 0.942 against FaceRes's 0.895, for
- * 9 ms more a face (README, "Recognition").
+ * 9 ms more a face (docs/recognition.md).
  */
 export const DEFAULT_EMBEDDING_MODEL: EmbeddingModelDescriptor = FACERES_MOBILEFACE;
 
