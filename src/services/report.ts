@@ -11,7 +11,8 @@ import type { AttendanceRecord, Session, Student } from '../db/schema';
 import { neutraliseCell, sessionLabel, type CsvHeaders } from '../db/csv';
 import Papa from 'papaparse';
 import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
-import { compareText, countOf } from '../core/text';
+import { compareText } from '../core/text';
+import { m } from '../paraglide/messages';
 import { leftEarly } from '../db/presence';
 
 export interface StudentRate {
@@ -134,9 +135,14 @@ const pct = (x: number): string => (Number.isNaN(x) ? '–' : `${Math.round(x * 
 /** The report's figures in one line: sessions, students, rate, late, absent (and left early). */
 export function reportSummary(report: AttendanceReport, title: string): string {
   return (
-    `${title}: ${countOf(report.sessions.length, 'session')}, ${countOf(report.students.length, 'student')}, ` +
-    `attendance ${pct(report.rate)}, ${report.late} late, ${report.absent} absent` +
-    `${report.leftEarly ? `, ${report.leftEarly} left early` : ''}.`
+    m.report_line({
+      title,
+      sessions: m.count_session({ count: report.sessions.length }),
+      students: m.count_student({ count: report.students.length }),
+      rate: pct(report.rate),
+      late: report.late,
+      absent: report.absent,
+    }) + `${report.leftEarly ? m.report_left_early({ count: report.leftEarly }) : ''}.`
   );
 }
 
@@ -144,7 +150,7 @@ export function reportSummary(report: AttendanceReport, title: string): string {
 export function reportPeriod(report: AttendanceReport): string {
   const dates = report.sessions.map((s) => s.date).sort();
   if (dates.length === 0) return '';
-  return dates[0] === dates.at(-1) ? dates[0]! : `${dates[0]} to ${dates.at(-1)}`;
+  return dates[0] === dates.at(-1) ? dates[0]! : m.date_range({ from: dates[0]!, to: dates.at(-1)! });
 }
 
 const listOf = (values: readonly string[], none: string): string =>
@@ -160,11 +166,11 @@ export function reportMail(
 ): { readonly subject: string; readonly summary: string } {
   const classes = listOf(
     report.sessions.map((s) => s.className),
-    'all classes',
+    m.all_classes(),
   );
   const courses = listOf(
     report.sessions.map((s) => s.course),
-    'all courses',
+    m.all_courses_lower(),
   );
   const period = reportPeriod(report);
   const present = report.sessions.reduce((n, s) => n + s.present, 0);
@@ -173,18 +179,28 @@ export function reportMail(
     s.absentees.length ? [`- ${s.label}: ${s.absentees.map((a) => `${a.name} (${a.studentId})`).join(', ')}`] : [],
   );
   const lines = [
-    `Class: ${classes}. Course: ${courses}. Date${report.sessions.length > 1 ? 's' : ''}: ${period} (${countOf(report.sessions.length, 'session')}).`,
-    `Present: ${present}, late: ${report.late}, absent: ${report.absent}${excused ? `, excused: ${excused}` : ''}; attendance ${pct(report.rate)}${report.leftEarly ? `; ${report.leftEarly} left early` : ''}.`,
-    absentLines.length ? `Absent:\n${absentLines.join('\n')}` : 'Nobody was absent.',
+    m.mail_what({
+      classes,
+      courses,
+      count: report.sessions.length,
+      period,
+      sessions: m.count_session({ count: report.sessions.length }),
+    }),
+    m.mail_figures({ present, late: report.late, absent: report.absent }) +
+      (excused ? m.mail_excused({ excused }) : '') +
+      m.mail_rate({ rate: pct(report.rate) }) +
+      (report.leftEarly ? m.mail_left_early({ count: report.leftEarly }) : '') +
+      '.',
+    absentLines.length ? `${m.mail_absent()}\n${absentLines.join('\n')}` : m.mail_nobody_absent(),
     [
-      from.teacher && `Teacher: ${from.teacher}.`,
-      from.school && `School: ${from.school}.`,
-      'Sent from Face Attendance.',
+      from.teacher && m.mail_teacher({ teacher: from.teacher }),
+      from.school && m.mail_school({ school: from.school }),
+      m.mail_sent_from(),
     ]
       .filter(Boolean)
       .join(' '),
   ];
-  return { subject: `Attendance: ${classes}, ${courses}, ${period}`, summary: lines.join('\n\n') };
+  return { subject: m.mail_subject({ classes, courses, period }), summary: lines.join('\n\n') };
 }
 
 export const REPORT_COLUMNS = [

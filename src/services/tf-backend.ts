@@ -4,6 +4,7 @@
  * page and in the face engine's worker alike (no DOM). WebAssembly runs on as many threads as the computer
  * has cores where the page is cross-origin isolated (tfjs would take half), and on one thread otherwise.
  */
+import { m } from '../paraglide/messages';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-webgl';
@@ -123,18 +124,18 @@ export async function selectBackend(
       typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 1 : 1,
       typeof navigator !== 'undefined' ? navigator.userAgent : '',
     );
-    if (!gl) note = 'WebGL is not available in this browser, so faces are found with WebAssembly on the CPU.';
+    if (!gl) note = m.backend_no_webgl();
     else if (gl.software && !options.measureSoftware) {
-      note = `WebGL runs in software on this computer (${gl.shortName}), so WebAssembly is used: it is faster here.`;
+      note = m.backend_software_webgl({ renderer: gl.shortName });
     } else if (options.measured?.key === key && !options.remeasure) {
       measured = options.measured;
-      note = `Chosen by measuring this computer (${options.measured.at.slice(0, 10)}: ${measuredTimes(options.measured.ms)} a test frame).`;
+      note = m.backend_kept({ date: options.measured.at.slice(0, 10), times: measuredTimes(options.measured.ms) });
     } else {
       const fastest = await pickFastest(['webgl', 'wasm'], trySet, () => measureCurrentBackend());
       if (fastest) {
         measured = { key, backend: fastest.backend, ms: fastest.ms, at: new Date().toISOString() };
         measuredNow = true;
-        note = `Measured on this computer: ${measuredTimes(fastest.ms)} a test frame, so ${label(fastest.backend)} is used.`;
+        note = m.backend_measured({ times: measuredTimes(fastest.ms), backend: label(fastest.backend) });
       }
     }
     const first: BackendName = measured?.backend ?? (gl && !gl.software ? 'webgl' : 'wasm');
@@ -145,7 +146,7 @@ export async function selectBackend(
   for (const name of order) {
     if (await trySet(name)) {
       if (name !== order[0]) {
-        note = `${label(order[0]!)} could not start here; using ${label(name)} instead.${name === 'cpu' ? ' Recognition will be slow.' : ''}`;
+        note = `${m.backend_fallback({ failed: label(order[0]!), used: label(name) })}${name === 'cpu' ? ` ${m.backend_slow()}` : ''}`;
         measured = null;
       }
       const threads = name === 'wasm' ? await wasmThreads() : 1;
@@ -179,8 +180,8 @@ function withThreads(name: BackendName, note: string, threads: number): string {
   if (threads > 1 || cores < 2) return note;
   const why =
     typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated
-      ? 'WebAssembly runs on one thread here (the face engine runs on the page).'
-      : "WebAssembly runs on one thread: this page is not cross-origin isolated yet (reload it once; the app's offline support turns isolation on).";
+      ? m.backend_one_thread_page()
+      : m.backend_one_thread_isolation();
   return note ? `${note} ${why}` : why;
 }
 

@@ -1,5 +1,7 @@
 /** The report's numbers (charts, table, summary) and the e-mail helpers that need no network. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { attendanceToCsv } from '../../src/db/csv';
+import { setLocale } from '../../src/paraglide/runtime';
 import type { AttendanceRecord, Session, Student } from '../../src/db/schema';
 import { RelayError } from '../../src/core/errors';
 import { csvDataUrl, mailtoLink, parseRecipients, RELAY_LIMIT_BYTES, sendReport } from '../../src/services/email';
@@ -164,5 +166,50 @@ describe('e-mail helpers', () => {
     expect(link).toBe(
       'mailto:a%40school.edu,b%40school.edu?subject=Attendance%2010A&body=All%20there%20%26%20on%20time%0A%0A(Attach%20attendance.csv%2C%20saved%20with%20Download.)',
     );
+  });
+});
+
+describe('the report and attendance.csv for a Vietnamese teacher', () => {
+  const an = student('S1', 'An');
+  const binh = student('S2', 'Bình');
+  const sessions = [session(1, '2026-09-01')];
+  const records = [record(1, an, 'present'), record(1, binh, 'absent')];
+
+  afterEach(() => {
+    void setLocale('en', { reload: false });
+  });
+
+  it('names the columns in Vietnamese when asked, and keeps the values as they are', () => {
+    const report = buildReport(sessions, records, [an, binh]);
+    const lines = reportToCsv(report, 'vi')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0]).toBe('Mã sinh viên,Họ và tên,Lớp,Số buổi,Có mặt,Muộn,Vắng,Có phép,Chuyên cần');
+    expect(lines[1]).toBe('S1,An,10A,1,1,0,0,0,100%');
+    const csv = attendanceToCsv(records, new Map(sessions.map((s) => [s.id!, s])), { headers: 'vi', timeZone: 'UTC' });
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toBe(
+      'Mã sinh viên,Họ và tên,Lớp,Khoa,Ngày,Giờ,Trạng thái,Buổi học,Độ tin cậy,Thấy lần cuối,Về sớm,Ghi chú',
+    );
+    // The default is the original's English names.
+    expect(
+      attendanceToCsv(records, new Map())
+        .replace(/^\uFEFF/, '')
+        .split('\r\n')[0],
+    ).toMatch(/^Student ID,Name,/);
+  });
+
+  it('writes the e-mail in the language of the app', () => {
+    void setLocale('vi', { reload: false });
+    const report = buildReport(sessions, records, [an, binh]);
+    const mail = reportMail(report, { teacher: 'Cô Lan' });
+    expect(mail.subject).toBe('Điểm danh: 10A, Biology, 2026-09-01');
+    expect(mail.summary.split('\n\n')).toEqual([
+      'Lớp: 10A. Học phần: Biology. Ngày: 2026-09-01 (1 buổi học).',
+      'Có mặt: 1, muộn: 0, vắng: 1; chuyên cần 50%.',
+      expect.stringMatching(/^Vắng:\n- Biology 10A 2026-09-01 \d\d:\d\d: Bình \(S2\)$/) as string,
+      'Giảng viên: Cô Lan. Gửi từ ứng dụng Điểm danh bằng khuôn mặt.',
+    ]);
+    expect(reportSummary(report, 'Tất cả')).toBe('Tất cả: 1 buổi học, 2 sinh viên, chuyên cần 50%, 0 muộn, 1 vắng.');
   });
 });
