@@ -152,6 +152,25 @@ describe('every screen at every size', () => {
           }
         }
         expect(found).toEqual([]);
+
+        // The keyboard's order: the language, the screens' tabs in their order, then the screen itself.
+        await page.setViewportSize({ width: 1280, height: 720 });
+        await page.goto(`${app.url}#/students`);
+        await page.reload();
+        await page.locator('main h2').first().waitFor();
+        const order: string[] = [];
+        for (let i = 0; i < 12; i++) {
+          await page.keyboard.press('Tab');
+          order.push(
+            await page.evaluate(() => {
+              const e = document.activeElement as HTMLElement | null;
+              return e?.dataset.testid ?? e?.textContent?.trim() ?? '';
+            }),
+          );
+        }
+        const tabs = await page.getByRole('navigation').getByRole('link').allTextContents();
+        const reached = order.filter((o) => o !== 'install-top');
+        expect(reached.slice(0, 9)).toEqual(['language-top', ...tabs]);
         expect(errors).toEqual([]);
       } finally {
         await context.close();
