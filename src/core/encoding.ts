@@ -13,15 +13,6 @@ export interface DecodedText {
   readonly encoding: TextEncodingName;
 }
 
-/** What the teacher is told the file was read as. */
-export const ENCODING_LABELS: Readonly<Record<TextEncodingName, string>> = {
-  'utf-8': 'UTF-8',
-  'utf-16le': 'Unicode (UTF-16)',
-  'utf-16be': 'Unicode (UTF-16)',
-  'windows-1258': 'Windows-1258 (Vietnamese Excel "CSV (Comma delimited)")',
-  'windows-1252': 'Windows-1252 (Western European Excel "CSV (Comma delimited)")',
-};
-
 /** Letters only Vietnamese writes: ă đ ơ ư and the Latin Extended Additional block (ạ ả ấ … ỹ). */
 const VIETNAMESE = /[ăĂđĐơƠưƯ\u1EA0-\u1EF9]/u;
 /** A combining mark that composed with nothing: the sign of a code page read wrongly. */

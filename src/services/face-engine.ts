@@ -5,6 +5,7 @@
  * page's thread (where a worker cannot start, and as the before/after anchor of `npm run bench:live`).
  * Errors thrown in the worker arrive as the app's own classes (`ModelLoadError`, …).
  */
+import { m } from '../paraglide/messages';
 import { getLocale } from '../paraglide/runtime';
 import { transfer, wrap, type Remote } from 'comlink';
 import '../core/worker-errors';
@@ -114,7 +115,7 @@ export class WorkerFaceEngine implements FaceEngine {
     const worker = new Worker(new URL('./engine-worker.ts', import.meta.url), { type: 'module', name: 'face-engine' });
     const failed = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (event) => {
-        reject(new Error(`The face engine's worker could not start (${event.message || 'no reason given'}).`));
+        reject(new Error(m.engine_worker_failed({ detail: event.message || '—' })));
       });
     });
     const remote = wrap<EngineWorkerApi>(worker);

@@ -4,6 +4,7 @@
  * by loading and running the model once, then kept in the browser's Cache Storage with the description, from
  * where the face engine loads them (also offline). Nothing is uploaded.
  */
+import { m } from '../paraglide/messages';
 import * as tf from '@tensorflow/tfjs-core';
 import { appBase } from '../core/app-base';
 import type { AssetReader } from '../core/assets';
@@ -38,26 +39,23 @@ async function shardNames(modelJson: File): Promise<string[]> {
  */
 export async function importModelFiles(descriptor: GraphModelDescriptor, files: readonly File[]): Promise<void> {
   if (typeof caches === 'undefined') {
-    throw new ModelLoadError(
-      descriptor.modelFile,
-      'This browser cannot keep imported models here (no Cache Storage): open the app over https.',
-    );
+    throw new ModelLoadError(descriptor.modelFile, m.import_no_cache());
   }
   const byName = new Map(files.map((f) => [f.name, f]));
   const modelJson = byName.get(descriptor.modelFile);
   if (!modelJson) {
     throw new ModelLoadError(
       descriptor.modelFile,
-      `Select the converted folder's ${descriptor.modelFile} together with its .bin files (you picked ${files.map((f) => f.name).join(', ') || 'nothing'}).`,
+      m.import_pick_json({
+        file: descriptor.modelFile,
+        picked: files.map((f) => f.name).join(', ') || m.import_nothing(),
+      }),
     );
   }
   const needed = [descriptor.modelFile, ...(await shardNames(modelJson))];
   const missing = needed.filter((n) => !byName.has(baseName(n)));
   if (missing.length) {
-    throw new ModelLoadError(
-      missing[0]!,
-      `${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing: select every file of the converted folder.`,
-    );
+    throw new ModelLoadError(missing[0]!, m.import_missing({ count: missing.length, files: missing.join(', ') }));
   }
   const read: AssetReader = async (path) => byName.get(baseName(path))!.arrayBuffer();
   await tf.ready();
@@ -67,14 +65,14 @@ export async function importModelFiles(descriptor: GraphModelDescriptor, files: 
     if (dimension !== descriptor.dimension) {
       throw new ModelLoadError(
         descriptor.modelFile,
-        `This model gives ${dimension} values a face where ${descriptor.label} gives ${descriptor.dimension}: it is another model.`,
+        m.import_other_model({ dimension, label: descriptor.label, expected: descriptor.dimension }),
       );
     }
   } catch (cause) {
     if (cause instanceof ModelLoadError) throw cause;
     throw new ModelLoadError(
       descriptor.modelFile,
-      `The model does not run as ${descriptor.label} should (${String(cause)}).`,
+      m.import_does_not_run({ label: descriptor.label, detail: String(cause) }),
       {
         cause,
       },
@@ -158,19 +156,16 @@ export async function importCustomModel(spec: CustomModelSpec, files: readonly F
   if (jsons.length !== 1) {
     throw new ModelLoadError(
       jsons[0]?.name ?? 'model.json',
-      `Select the converted folder's one model .json file together with its .bin files (you picked ${files.map((f) => f.name).join(', ') || 'nothing'}).`,
+      m.import_pick_one_json({ picked: files.map((f) => f.name).join(', ') || m.import_nothing() }),
     );
   }
   if (!(spec.inputSize >= 16 && spec.inputSize <= 640)) {
-    throw new ModelLoadError(
-      jsons[0]!.name,
-      `The input size must be between 16 and 640 pixels; got ${spec.inputSize}.`,
-    );
+    throw new ModelLoadError(jsons[0]!.name, m.import_input_size({ size: spec.inputSize }));
   }
   const modelFile = jsons[0]!.name;
   const read: AssetReader = async (path) => {
     const file = files.find((f) => f.name === baseName(path));
-    if (!file) throw new ModelLoadError(path, `${path} is missing: select every file of the converted folder.`);
+    if (!file) throw new ModelLoadError(path, m.import_missing({ count: 1, files: path }));
     return file.arrayBuffer();
   };
   const ends = await graphEnds(read, modelFile);
@@ -196,11 +191,9 @@ export async function importCustomModel(spec: CustomModelSpec, files: readonly F
   try {
     dimension = await embedder.warmUp();
   } catch (cause) {
-    throw new ModelLoadError(
-      modelFile,
-      `The model does not run on ${spec.inputSize}×${spec.inputSize} faces (${String(cause)}).`,
-      { cause },
-    );
+    throw new ModelLoadError(modelFile, m.import_does_not_run_size({ size: spec.inputSize, detail: String(cause) }), {
+      cause,
+    });
   } finally {
     embedder.dispose();
   }

@@ -5,7 +5,7 @@
  */
 import { m } from '../paraglide/messages';
 import { readSheet } from 'read-excel-file/universal';
-import { decodeText, ENCODING_LABELS } from '../core/encoding';
+import { decodeText, type TextEncodingName } from '../core/encoding';
 import { ValidationError } from '../core/errors';
 import { parseRoster, parseRosterRows, type ParsedRoster } from '../db/roster';
 
@@ -49,6 +49,21 @@ async function readWorkbook(file: Blob): Promise<RosterFile> {
   return { parsed: parseRosterRows(text), readAs: m.roster_read_workbook(), legacyEncoding: false };
 }
 
+/** What the teacher is told the file was read as, in the app's language. */
+function encodingLabel(encoding: TextEncodingName): string {
+  switch (encoding) {
+    case 'utf-8':
+      return 'UTF-8';
+    case 'utf-16le':
+    case 'utf-16be':
+      return 'Unicode (UTF-16)';
+    case 'windows-1258':
+      return m.encoding_1258();
+    case 'windows-1252':
+      return m.encoding_1252();
+  }
+}
+
 /** Reads a roster file; a `ValidationError` says what is wrong and what to do. */
 export async function readRosterFile(file: Blob & { readonly name?: string }): Promise<RosterFile> {
   const bytes = new Uint8Array(await file.arrayBuffer());
@@ -61,5 +76,5 @@ export async function readRosterFile(file: Blob & { readonly name?: string }): P
     throw new ValidationError(`${m.roster_encoding()} ${saveAsUtf8()}`, { file: 'encoding' });
   }
   const legacyEncoding = decoded.encoding === 'windows-1258' || decoded.encoding === 'windows-1252';
-  return { parsed: parseRoster(decoded.text), readAs: ENCODING_LABELS[decoded.encoding], legacyEncoding };
+  return { parsed: parseRoster(decoded.text), readAs: encodingLabel(decoded.encoding), legacyEncoding };
 }

@@ -1,4 +1,5 @@
 /** Trains the classifier in a Web Worker, so the page stays responsive, with progress. */
+import { m } from '../paraglide/messages';
 import {
   deserializeClassifier,
   serializeClassifier,
@@ -43,7 +44,7 @@ export function trainInWorker(
     };
     worker.onerror = (event) => {
       worker.terminate();
-      reject(new Error(`The training worker failed: ${event.message}. Reload the page and try again.`));
+      reject(new Error(m.training_worker_failed({ detail: event.message })));
     };
     worker.postMessage({ samples, options } satisfies TrainRequest);
   });
