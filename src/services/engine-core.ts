@@ -5,6 +5,7 @@
  * `engine-worker.ts`) and, for comparison and where workers are missing, on the page (`face-engine.ts`).
  * Every method that takes a bitmap closes it.
  */
+import { m } from '../paraglide/messages';
 import * as tf from '@tensorflow/tfjs-core';
 import type { ClassifierSnapshot } from '../classifier';
 import { setAppBase } from '../core/app-base';
@@ -321,8 +322,5 @@ export class EngineCore {
 }
 
 function gpuLost(cause?: unknown): GpuLostError {
-  return new GpuLostError(
-    'The graphics processor stopped working for this app (its WebGL context was lost). Recognition goes on with WebAssembly on the processor.',
-    { cause },
-  );
+  return new GpuLostError(m.gpu_lost_error(), { cause });
 }
