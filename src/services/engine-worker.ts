@@ -34,7 +34,14 @@ const api = {
   liveFrame: (frame: ImageBitmap, now: number) => engine().liveFrame(frame, now),
   stopLive: () => engine().stopLive(),
   warmUpLive: (width: number, height: number, smallest: SmallestFace) => engine().warmUpLive(width, height, smallest),
-  memory: () => engine().memory(),
+  /**
+   * The engine's tensors. Where the browser runs with `--js-flags=--expose-gc` (the memory tests do), the
+   * worker's garbage is collected first, so that its heap can be measured as what it holds.
+   */
+  memory: () => {
+    (globalThis as { gc?: () => void }).gc?.();
+    return engine().memory();
+  },
   dispose(): void {
     core?.dispose();
     core = null;

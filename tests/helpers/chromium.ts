@@ -33,6 +33,8 @@ export interface LaunchOptions {
   readonly allowCamera?: boolean;
   /** The browser's language (navigator.language, Accept-Language), e.g. 'vi-VN'. Chromium's own by default. */
   readonly locale?: string;
+  /** More command-line switches (a memory test's `--js-flags=--expose-gc`, say). */
+  readonly args?: readonly string[];
 }
 
 export function requireChromium(): void {
@@ -51,6 +53,7 @@ export async function launchChromium(options: LaunchOptions = {}): Promise<Brows
     if (options.allowCamera !== false) args.push('--use-fake-ui-for-media-stream');
   }
   if (options.noWebgl) args.push('--disable-webgl', '--disable-webgl2');
+  args.push(...(options.args ?? []));
   const profile = options.profileDir ?? mkdtempSync(join(tmpdir(), 'fa-chromium-'));
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM_PATH,

@@ -115,3 +115,54 @@ async function missingModel() {
 
 Object.assign(window, { capturePhoto, engineLeakCheck, missingModel });
 document.getElementById('status')!.textContent = 'ready';
+
+/** JavaScript bytes of the page and of the engine's worker, apart (needs cross-origin isolation). */
+async function heaps(): Promise<{ page: number; worker: number }> {
+  (globalThis as { gc?: () => void }).gc?.();
+  const m = await (
+    performance as unknown as {
+      measureUserAgentSpecificMemory(): Promise<{
+        breakdown: { bytes: number; types: string[]; attribution: { scope?: string }[] }[];
+      }>;
+    }
+  ).measureUserAgentSpecificMemory();
+  const of = (scope: string) =>
+    m.breakdown
+      .filter((b) => b.types.includes('JavaScript') && b.attribution.some((a) => a.scope === scope))
+      .reduce((n, b) => n + b.bytes, 0);
+  return { page: of('Window'), worker: of('DedicatedWorkerGlobalScope') };
+}
+
+/**
+ * A lesson's worth of live frames, twice: after a first session (the warm-up, where caches fill), and after a
+ * second of `frames` frames, each stopped, the engine's tensors and the worker's and page's JavaScript heaps.
+ */
+async function memoryAfterStop(url: string, modelId: string, frames: number) {
+  const eng = await startFaceEngine({ preference: 'wasm', model: embeddingModelById(modelId), baseUrl: pageAppBase() });
+  const blob = await (await fetch(url)).blob();
+  const bitmap = () => createImageBitmap(blob);
+  try {
+    const camera = await eng.capture(await bitmap(), { kind: 'camera', minFaceSize: 40, exactlyOne: false });
+    const classifier = trainClassifier(
+      camera.captures.flatMap((c, i) => [
+        { label: `S${i}`, embedding: c.embedding },
+        { label: `S${i}`, embedding: c.embedding.map((v, k) => v + (k % 7 === 0 ? 0.01 : 0)) },
+      ]),
+      { modelId },
+    );
+    const lesson = async (n: number) => {
+      await eng.startLive({ classifier, marked: [], smallestFace: 'middle', options: { pictureCheck: 'warn' } });
+      for (let i = 0; i < n; i++) await eng.liveFrame(await bitmap(), i * 100);
+      await eng.stopLive();
+      const tensors = (await eng.memory()).tensors;
+      return { tensors, ...(await heaps()) };
+    };
+    const first = await lesson(40);
+    const second = await lesson(frames);
+    return { isolated: crossOriginIsolated, first, second };
+  } finally {
+    eng.dispose();
+  }
+}
+
+Object.assign(window, { memoryAfterStop });
