@@ -45,5 +45,13 @@ describe("the Attendance screen's side list, by hand", () => {
       const binh = within(notYet).getByText('Trần Thị Bình').closest('li')!;
       expect(within(binh).getByTestId('standing').textContent).toBe('Excused: ốm');
     });
+    // The screen shows a mark at once; the test ends once the database has it too (nothing left in flight).
+    await waitFor(async () => {
+      const records = await app.db.attendance.toArray();
+      expect(records.map((r) => [r.studentId, r.status, r.note ?? '']).sort()).toEqual([
+        ['SV1', 'absent', ''],
+        ['SV2', 'excused', 'ốm'],
+      ]);
+    });
   });
 });
