@@ -1,12 +1,12 @@
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import './ui/app.css';
-import { markDocumentLanguage } from './ui/i18n';
+import { settleLanguage } from './ui/i18n';
 import { install } from './ui/install.svelte';
 
 // Before anything is drawn: the browser's offer to install may come at once.
 install.listen(window);
-markDocumentLanguage();
+settleLanguage();
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html lacks <div id="app">');

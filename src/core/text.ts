@@ -40,18 +40,3 @@ export function collator(
 export function compareText(a: string, b: string): number {
   return collator().compare(a, b);
 }
-
-const pluralRules = new Map<string, Intl.PluralRules>();
-
-/**
- * "1 photo", "3 photos": the count with the noun in the form the language's plural rules choose (English
- * for now; `other` defaults to `one` + "s").
- */
-export function countOf(n: number, one: string, other = `${one}s`, language = 'en'): string {
-  let rules = pluralRules.get(language);
-  if (!rules) {
-    rules = new Intl.PluralRules(language);
-    pluralRules.set(language, rules);
-  }
-  return `${n.toLocaleString(language)} ${rules.select(n) === 'one' ? one : other}`;
-}

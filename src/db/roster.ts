@@ -5,7 +5,7 @@
 import { m } from '../paraglide/messages';
 import Papa from 'papaparse';
 import { ValidationError } from '../core/errors';
-import { countOf, foldText } from '../core/text';
+import { foldText } from '../core/text';
 import type { AttendanceDatabase, Student } from './schema';
 import { guardWrite } from './storage';
 import { idKey, validateStudent, type StudentInput } from './validation';
@@ -24,12 +24,10 @@ type TextField =
  */
 export const ROSTER_FIELDS: readonly {
   readonly field: TextField;
-  readonly label: string;
   readonly aliases: readonly string[];
 }[] = [
   {
     field: 'studentId',
-    label: 'Student ID',
     aliases: [
       'student id',
       'id',
@@ -46,40 +44,34 @@ export const ROSTER_FIELDS: readonly {
   },
   {
     field: 'name',
-    label: 'Student Name',
     aliases: ['student name', 'name', 'full name', 'ho ten', 'ho va ten', 'ho ten sinh vien', 'ho va ten sinh vien'],
   },
-  { field: 'className', label: 'Class', aliases: ['class', 'class name', 'lop', 'ten lop', 'lop hoc'] },
-  { field: 'faculty', label: 'Faculty', aliases: ['faculty', 'department', 'khoa', 'nganh', 'khoa nganh'] },
-  { field: 'course', label: 'Course', aliases: ['course', 'mon hoc', 'hoc phan', 'ten hoc phan'] },
-  { field: 'year', label: 'Year', aliases: ['year', 'nam hoc', 'khoa hoc', 'nien khoa'] },
-  { field: 'semester', label: 'Semester', aliases: ['semester', 'term', 'hoc ky', 'hoc ki'] },
-  { field: 'gender', label: 'Gender', aliases: ['gender', 'sex', 'gioi tinh', 'phai'] },
+  { field: 'className', aliases: ['class', 'class name', 'lop', 'ten lop', 'lop hoc'] },
+  { field: 'faculty', aliases: ['faculty', 'department', 'khoa', 'nganh', 'khoa nganh'] },
+  { field: 'course', aliases: ['course', 'mon hoc', 'hoc phan', 'ten hoc phan'] },
+  { field: 'year', aliases: ['year', 'nam hoc', 'khoa hoc', 'nien khoa'] },
+  { field: 'semester', aliases: ['semester', 'term', 'hoc ky', 'hoc ki'] },
+  { field: 'gender', aliases: ['gender', 'sex', 'gioi tinh', 'phai'] },
   {
     field: 'dateOfBirth',
-    label: 'Date of Birth',
     aliases: ['date of birth', 'dob', 'birthday', 'birth date', 'ngay sinh', 'ngay thang nam sinh'],
   },
-  { field: 'email', label: 'Email', aliases: ['email', 'e-mail', 'mail', 'thu dien tu'] },
+  { field: 'email', aliases: ['email', 'e-mail', 'mail', 'thu dien tu'] },
   {
     field: 'phone',
-    label: 'Phone',
     aliases: ['phone', 'telephone', 'mobile', 'so dien thoai', 'dien thoai', 'sdt', 'so dt'],
   },
-  { field: 'address', label: 'Address', aliases: ['address', 'dia chi', 'que quan', 'noi o'] },
+  { field: 'address', aliases: ['address', 'dia chi', 'que quan', 'noi o'] },
   {
     field: 'consentGiven',
-    label: 'Consent (yes / no / objects)',
     aliases: ['consent', 'consent given', 'photo consent', 'dong y', 'dong y su dung anh', 'cho phep', 'chap thuan'],
   },
   {
     field: 'consentBy',
-    label: 'Consent given by',
     aliases: ['consent given by', 'consent by', 'nguoi dong y', 'nguoi cho phep'],
   },
   {
     field: 'consentName',
-    label: 'Name of who consented',
     aliases: ['consent name', 'parent', 'parent name', 'guardian', 'phu huynh', 'ho ten phu huynh', 'ten phu huynh'],
   },
 ];
@@ -263,12 +255,9 @@ export function previewRoster(
 /** Writes every row of a preview without problems, in one transaction; refuses if any row has a problem. */
 export async function importRoster(db: AttendanceDatabase, preview: RosterPreview, now = new Date()): Promise<number> {
   if (preview.invalid > 0) {
-    throw new ValidationError(
-      `${countOf(preview.invalid, 'row')} ${preview.invalid === 1 ? 'has' : 'have'} problems; fix them (or the column mapping) first. Nothing was imported.`,
-      {
-        rows: String(preview.invalid),
-      },
-    );
+    throw new ValidationError(m.roster_rows_invalid({ count: preview.invalid }), {
+      rows: String(preview.invalid),
+    });
   }
   const at = now.toISOString();
   const students: Student[] = preview.rows.map((r) => ({

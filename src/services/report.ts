@@ -13,6 +13,7 @@ import Papa from 'papaparse';
 import { DEFAULT_LEFT_EARLY_MINUTES } from '../core/defaults';
 import { compareText } from '../core/text';
 import { m } from '../paraglide/messages';
+import { count } from './counts';
 import { leftEarly } from '../db/presence';
 
 export interface StudentRate {
@@ -137,8 +138,8 @@ export function reportSummary(report: AttendanceReport, title: string): string {
   return (
     m.report_line({
       title,
-      sessions: m.count_session({ count: report.sessions.length }),
-      students: m.count_student({ count: report.students.length }),
+      sessions: count.session(report.sessions.length),
+      students: count.student(report.students.length),
       rate: pct(report.rate),
       late: report.late,
       absent: report.absent,
@@ -184,7 +185,7 @@ export function reportMail(
       courses,
       count: report.sessions.length,
       period,
-      sessions: m.count_session({ count: report.sessions.length }),
+      sessions: count.session(report.sessions.length),
     }),
     m.mail_figures({ present, late: report.late, absent: report.absent }) +
       (excused ? m.mail_excused({ excused }) : '') +

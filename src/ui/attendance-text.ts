@@ -5,12 +5,7 @@
 import type { AttendanceRecord, Student } from '../services/data';
 import type { TrackView } from '../services/live-tracks';
 import type { FaceTone } from '../services/overlay';
-import { clockTime as clock, language, m } from './i18n';
-
-/** An ISO time as HH:MM on the teacher's clock, or '' for none. */
-export function clockTime(iso: string | null | undefined): string {
-  return iso ? clock(iso) : '';
-}
+import { clockTime, language, m } from './i18n';
 
 /**
  * A tag short enough for a crowded frame (the full name is in the list): "Ana N." from "Ana Nguyen"; in

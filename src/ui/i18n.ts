@@ -7,7 +7,9 @@
  * language, and English where it is neither.
  */
 import { m } from '../paraglide/messages';
-import { getLocale, locales, setLocale, type Locale } from '../paraglide/runtime';
+import { getLocale, overwriteGetLocale, setLocale, type Locale } from '../paraglide/runtime';
+
+export { isLocale } from '../paraglide/runtime';
 
 export { m };
 
@@ -19,16 +21,21 @@ export const LANGUAGES: readonly { id: Locale; name: string }[] = [
 
 export const language = (): Locale => getLocale();
 
-export const isLanguage = (s: string): s is Locale => (locales as readonly string[]).includes(s);
-
 /** Switches the interface to `lang`: the page reloads in it (nothing is lost: everything is stored). */
 export function chooseLanguage(lang: Locale): void {
   if (lang !== getLocale()) void setLocale(lang);
 }
 
-/** Marks the document with the language, for screen readers and the browser's hyphenation and fonts. */
-export function markDocumentLanguage(doc: Document = document): void {
-  doc.documentElement.lang = getLocale();
+/**
+ * Settles the page's language once: read from its strategies (localStorage, the browser's languages), then
+ * kept, since it changes only with a reload (`chooseLanguage`). Paraglide would otherwise resolve it anew
+ * at every message, and the live screen writes several a face a frame. Marks the document with it too, for
+ * screen readers and the browser's hyphenation and fonts.
+ */
+export function settleLanguage(doc: Document = document): void {
+  const lang = getLocale();
+  overwriteGetLocale(() => lang);
+  doc.documentElement.lang = lang;
 }
 
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
@@ -45,9 +52,11 @@ function dateFormat(key: string, options: Intl.DateTimeFormatOptions): Intl.Date
 
 const asDate = (when: string | number | Date): Date => (when instanceof Date ? when : new Date(when));
 
-/** "08:05" (hours and minutes) in the locale's clock. */
-export const clockTime = (when: string | number | Date): string =>
-  dateFormat('hm', { hour: '2-digit', minute: '2-digit' }).format(asDate(when));
+/** "08:05" (hours and minutes) in the locale's clock; '' for no time. */
+export const clockTime = (when: string | number | Date | null | undefined): string =>
+  when === null || when === undefined || when === ''
+    ? ''
+    : dateFormat('hm', { hour: '2-digit', minute: '2-digit' }).format(asDate(when));
 
 const DAY: Intl.DateTimeFormatOptions = { day: '2-digit', month: '2-digit', year: 'numeric' };
 
@@ -76,21 +85,7 @@ export function decimal(n: number, digits = 1): string {
 /** A file's size in megabytes, one decimal. */
 export const megabytes = (bytes: number): string => `${decimal(bytes / 2 ** 20, 1)} MB`;
 
-/** Counted nouns ("1 student", "3 students"; "3 sinh viên"), by the locale's plural rules. */
-export const count = {
-  student: (n: number) => m.count_student({ count: n }),
-  session: (n: number) => m.count_session({ count: n }),
-  record: (n: number) => m.count_record({ count: n }),
-  row: (n: number) => m.count_row({ count: n }),
-  photo: (n: number) => m.count_photo({ count: n }),
-  face: (n: number) => m.count_face({ count: n }),
-  attendanceRecord: (n: number) => m.count_attendance_record({ count: n }),
-  person: (n: number) => m.count_person({ count: n }),
-  image: (n: number) => m.count_image({ count: n }),
-  day: (n: number) => m.count_day({ count: n }),
-  facePhoto: (n: number) => m.count_face_photo({ count: n }),
-  newStudent: (n: number) => m.count_new_student({ count: n }),
-} as const;
+export { count } from '../services/counts';
 
 /** A student field's name on forms, tables and the roster's column choices. */
 const FIELD_LABELS: Readonly<Record<string, () => string>> = {

@@ -6,6 +6,7 @@
  * cross-origin isolated), are where they were: nothing grows with the number of frames.
  */
 import type { BrowserContext, Page } from 'playwright-core';
+import type { Plugin } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_EMBEDDING_MODEL } from '../../src/embedding/models';
 import { launchChromium, openReadyPage, serveProjectPages } from '../helpers/chromium';
@@ -20,13 +21,9 @@ let context: BrowserContext;
 let page: Page;
 
 /** COOP and COEP on every answer of the test server, as the app's service worker gives the app. */
-const isolation = {
+const isolation: Plugin = {
   name: 'cross-origin-isolation',
-  configureServer(server: {
-    middlewares: {
-      use(f: (req: unknown, res: { setHeader(k: string, v: string): void }, next: () => void) => void): void;
-    };
-  }) {
+  configureServer(server) {
     server.middlewares.use((_req, res, next) => {
       res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
       res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');

@@ -10,15 +10,13 @@
 import '../setup/node-globals';
 import 'fake-indexeddb/auto';
 import AxeBuilder from '@axe-core/playwright';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportBackup } from '../../src/db/backup';
-import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent } from '../../src/db/students';
 import { closeSession, markByHand, recordSighting, startSession } from '../../src/services/attendance';
+import { writeBackupFile } from '../helpers/backup-file';
 import { launchChromium, serveBuiltApp } from '../helpers/chromium';
 import { projectRoot } from '../helpers/datasets';
 import { studentForm } from '../helpers/students';
@@ -48,35 +46,28 @@ let app: { url: string; close: () => Promise<void> };
 let backupFile: string;
 
 /** A class of eight over two Informatics sessions, with arrivals, a late one, an excused one and absences. */
-async function writeBackup(): Promise<string> {
-  const db = new AttendanceDatabase();
-  await db.delete();
-  await db.open();
-  const students = [];
-  for (const [i, name] of NAMES.entries()) {
-    students.push(
-      await addStudent(db, studentForm(`2251${String(i + 10)}`, name, { className: 'DHKTPM17A', course: 'Tin học' })),
-    );
-  }
-  for (const day of ['2026-11-30', '2026-12-01']) {
-    const start = new Date(`${day}T01:00:00Z`);
-    const s = await startSession(db, { course: 'Tin học', className: 'DHKTPM17A', start });
-    for (const [i, st] of students.entries()) {
-      if (i === 6) await markByHand(db, s.id!, st, 'excused', 'Cô Lan', start, 'ốm');
-      else if (i < 6) {
-        await recordSighting(db, s.id!, st, 0.9, new Date(start.getTime() + (i === 2 ? 20 : 2) * 60_000));
-        // Seen again near the end of the lesson: not "left early".
-        await recordSighting(db, s.id!, st, 0.9, new Date(start.getTime() + 85 * 60_000));
-      }
+const writeBackup = (): Promise<string> =>
+  writeBackupFile(async (db) => {
+    const students = [];
+    for (const [i, name] of NAMES.entries()) {
+      students.push(
+        await addStudent(db, studentForm(`2251${String(i + 10)}`, name, { className: 'DHKTPM17A', course: 'Tin học' })),
+      );
     }
-    await closeSession(db, s.id!, students, new Date(start.getTime() + 90 * 60_000));
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'fa-screens-')), 'backup.json');
-  writeFileSync(file, await (await exportBackup(db)).text());
-  db.close();
-  await db.delete();
-  return file;
-}
+    for (const day of ['2026-11-30', '2026-12-01']) {
+      const start = new Date(`${day}T01:00:00Z`);
+      const s = await startSession(db, { course: 'Tin học', className: 'DHKTPM17A', start });
+      for (const [i, st] of students.entries()) {
+        if (i === 6) await markByHand(db, s.id!, st, 'excused', 'Cô Lan', start, 'ốm');
+        else if (i < 6) {
+          await recordSighting(db, s.id!, st, 0.9, new Date(start.getTime() + (i === 2 ? 20 : 2) * 60_000));
+          // Seen again near the end of the lesson: not "left early".
+          await recordSighting(db, s.id!, st, 0.9, new Date(start.getTime() + 85 * 60_000));
+        }
+      }
+      await closeSession(db, s.id!, students, new Date(start.getTime() + 90 * 60_000));
+    }
+  });
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

@@ -7,15 +7,13 @@
  */
 import '../setup/node-globals';
 import 'fake-indexeddb/auto';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { exportBackup } from '../../src/db/backup';
-import { AttendanceDatabase } from '../../src/db/schema';
 import { addStudent } from '../../src/db/students';
 import { markByHand, recordSighting, startSession } from '../../src/services/attendance';
+import { writeBackupFile } from '../helpers/backup-file';
 import { launchChromium, serveBuiltApp } from '../helpers/chromium';
 import { fillRelaySettings } from '../helpers/relay';
 import { projectRoot } from '../helpers/datasets';
@@ -27,32 +25,25 @@ let app: { url: string; close: () => Promise<void> };
 let backupFile: string;
 
 /** Three students of 10A over three Biology sessions: An always there, Bình late once, Chi absent once. */
-async function writeBackup(): Promise<string> {
-  const db = new AttendanceDatabase(); // the app's own database name, as a real backup carries
-  await db.delete();
-  await db.open();
-  const [an, binh, chi] = [
-    await addStudent(db, studentForm('S1', 'Nguyễn Văn An')),
-    await addStudent(db, studentForm('S2', 'Trần Thị Bình')),
-    await addStudent(db, studentForm('S3', 'Lê Minh Chi')),
-  ];
-  for (const [day, late, chiThere] of [
-    ['2026-09-01', false, true],
-    ['2026-09-02', true, false],
-    ['2026-09-03', false, true],
-  ] as const) {
-    const start = new Date(`${day}T08:00:00Z`);
-    const s = await startSession(db, { course: 'Biology', className: '10A', start });
-    await recordSighting(db, s.id!, an, 0.97, new Date(start.getTime() + 60_000));
-    await recordSighting(db, s.id!, binh, 0.93, new Date(start.getTime() + (late ? 20 : 2) * 60_000));
-    if (chiThere) await markByHand(db, s.id!, chi, 'present', 'Ms Lan', new Date(start.getTime() + 5 * 60_000));
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'fa-backup-')), 'backup.json');
-  writeFileSync(file, await (await exportBackup(db)).text());
-  db.close();
-  await db.delete();
-  return file;
-}
+const writeBackup = (): Promise<string> =>
+  writeBackupFile(async (db) => {
+    const [an, binh, chi] = [
+      await addStudent(db, studentForm('S1', 'Nguyễn Văn An')),
+      await addStudent(db, studentForm('S2', 'Trần Thị Bình')),
+      await addStudent(db, studentForm('S3', 'Lê Minh Chi')),
+    ];
+    for (const [day, late, chiThere] of [
+      ['2026-09-01', false, true],
+      ['2026-09-02', true, false],
+      ['2026-09-03', false, true],
+    ] as const) {
+      const start = new Date(`${day}T08:00:00Z`);
+      const s = await startSession(db, { course: 'Biology', className: '10A', start });
+      await recordSighting(db, s.id!, an, 0.97, new Date(start.getTime() + 60_000));
+      await recordSighting(db, s.id!, binh, 0.93, new Date(start.getTime() + (late ? 20 : 2) * 60_000));
+      if (chiThere) await markByHand(db, s.id!, chi, 'present', 'Ms Lan', new Date(start.getTime() + 5 * 60_000));
+    }
+  });
 
 beforeAll(async () => {
   mkdirSync(shots, { recursive: true });

@@ -11,9 +11,3 @@ export async function freshApp(): Promise<AppState> {
   await app.init();
   return app;
 }
-
-/** Types into a field as a teacher does: the value, then the input event Svelte's bindings listen to. */
-export function type(field: HTMLElement, value: string): void {
-  (field as HTMLInputElement).value = value;
-  field.dispatchEvent(new Event('input', { bubbles: true }));
-}

@@ -2,7 +2,7 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import { loadSettings } from '../../src/services/data';
 import SettingsScreen from '../../src/ui/screens/SettingsScreen.svelte';
-import { freshApp, type } from './helpers';
+import { freshApp } from './helpers';
 
 describe('the Settings screen', () => {
   it('keeps the CSV column language, refuses two PINs that differ, and offers both languages', async () => {
@@ -11,8 +11,7 @@ describe('the Settings screen', () => {
 
     const headers = screen.getByLabelText<HTMLSelectElement>('Column names in exported files (CSV)');
     expect(headers.value).toBe('en');
-    headers.value = 'vi';
-    await fireEvent.change(headers);
+    await fireEvent.change(headers, { target: { value: 'vi' } });
     await waitFor(async () => expect((await loadSettings(app.db)).csvHeaders).toBe('vi'));
 
     const languages = screen.getByTestId<HTMLSelectElement>('language');
@@ -21,8 +20,8 @@ describe('the Settings screen', () => {
       ['en', 'English'],
     ]);
 
-    type(screen.getByLabelText('PIN (4 to 12 digits)'), '2468');
-    type(screen.getByLabelText('PIN again'), '2469');
+    await fireEvent.input(screen.getByLabelText('PIN (4 to 12 digits)'), { target: { value: '2468' } });
+    await fireEvent.input(screen.getByLabelText('PIN again'), { target: { value: '2469' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Set PIN' }));
     expect((await screen.findByText('The two PINs do not match.')).getAttribute('role')).toBe('alert');
     expect((await loadSettings(app.db)).pin).toBeNull();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { addStudent, saveSettings } from '../../src/services/data';
 import AttendanceScreen from '../../src/ui/screens/AttendanceScreen.svelte';
 import { studentForm } from '../helpers/students';
-import { freshApp, type } from './helpers';
+import { freshApp } from './helpers';
 
 describe("the Attendance screen's side list, by hand", () => {
   it('moves a student to "Here" when marked, back with their standing when unmarked, and says who excused whom', async () => {
@@ -14,8 +14,8 @@ describe("the Attendance screen's side list, by hand", () => {
     await app.init();
     render(AttendanceScreen, { app });
 
-    type(screen.getByLabelText('Course'), 'Tin học');
-    type(screen.getByLabelText('Class'), 'K65A');
+    await fireEvent.input(screen.getByLabelText('Course'), { target: { value: 'Tin học' } });
+    await fireEvent.input(screen.getByLabelText('Class'), { target: { value: 'K65A' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Take attendance by hand' }));
     const here = await screen.findByTestId('present-list');
     const notYet = screen.getByTestId('absent-list');
@@ -38,7 +38,9 @@ describe("the Attendance screen's side list, by hand", () => {
 
     // Excusing asks for a note, and the list says it.
     await fireEvent.click(screen.getByRole('button', { name: 'Excuse Trần Thị Bình' }));
-    type(screen.getByLabelText('Note (why; kept with the record and in the file)'), 'ốm');
+    await fireEvent.input(screen.getByLabelText('Note (why; kept with the record and in the file)'), {
+      target: { value: 'ốm' },
+    });
     const dialog = screen.getByRole('dialog', { hidden: true });
     await fireEvent.click(within(dialog).getByRole('button', { name: 'Excuse', hidden: true }));
     await waitFor(() => {

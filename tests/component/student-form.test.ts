@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, waitFor, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
 import StudentsScreen from '../../src/ui/screens/StudentsScreen.svelte';
-import { freshApp, type } from './helpers';
+import { freshApp } from './helpers';
 
 describe('the Students screen', () => {
   it('names every missing field, saves a student, and "Save and add another" starts an empty form', async () => {
@@ -20,9 +20,9 @@ describe('the Students screen', () => {
     expect(id.getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById(id.getAttribute('aria-describedby')!)?.textContent).toBe('Student ID is required.');
 
-    type(id, 'SV001');
-    type(screen.getByLabelText('Student Name'), 'Nguyễn Văn An');
-    type(screen.getByLabelText('Faculty'), 'Công nghệ thông tin');
+    await fireEvent.input(id, { target: { value: 'SV001' } });
+    await fireEvent.input(screen.getByLabelText('Student Name'), { target: { value: 'Nguyễn Văn An' } });
+    await fireEvent.input(screen.getByLabelText('Faculty'), { target: { value: 'Công nghệ thông tin' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save and add another' }));
     await waitFor(() => expect(app.students.map((s) => s.name)).toEqual(['Nguyễn Văn An']));
     // The form is open again, empty, for the next student (never an edit of the one just saved).
@@ -30,9 +30,9 @@ describe('the Students screen', () => {
     expect(screen.getByRole('heading', { name: 'New student' })).toBeTruthy();
 
     // The same ID in other capitals is refused, next to the field.
-    type(screen.getByLabelText('Student ID'), 'sv001');
-    type(screen.getByLabelText('Student Name'), 'Trần Thị Bình');
-    type(screen.getByLabelText('Faculty'), 'Kinh tế');
+    await fireEvent.input(screen.getByLabelText('Student ID'), { target: { value: 'sv001' } });
+    await fireEvent.input(screen.getByLabelText('Student Name'), { target: { value: 'Trần Thị Bình' } });
+    await fireEvent.input(screen.getByLabelText('Faculty'), { target: { value: 'Kinh tế' } });
     await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
     await waitFor(() =>
       expect(screen.getByRole('alert').textContent).toBe(
@@ -54,13 +54,13 @@ describe('the Students screen', () => {
       ['SV2', 'Đức Trần'],
     ]) {
       await fireEvent.click(screen.getByRole('button', { name: 'Add student' }));
-      type(screen.getByLabelText('Student ID'), sid!);
-      type(screen.getByLabelText('Student Name'), name!);
-      type(screen.getByLabelText('Faculty'), 'Khoa học');
+      await fireEvent.input(screen.getByLabelText('Student ID'), { target: { value: sid! } });
+      await fireEvent.input(screen.getByLabelText('Student Name'), { target: { value: name! } });
+      await fireEvent.input(screen.getByLabelText('Faculty'), { target: { value: 'Khoa học' } });
       await fireEvent.click(screen.getByRole('button', { name: 'Save' }));
       await waitFor(() => expect(app.students.some((s) => s.studentId === sid)).toBe(true));
     }
-    type(screen.getByLabelText('Search'), 'huong');
+    await fireEvent.input(screen.getByLabelText('Search'), { target: { value: 'huong' } });
     await waitFor(() => expect(screen.getByText('1 shown')).toBeTruthy());
     expect(within(screen.getByRole('table')).queryByText('Đức Trần')).toBeNull();
   });

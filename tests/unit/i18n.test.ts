@@ -86,6 +86,9 @@ describe('messages', () => {
     expect(count.student(1)).toBe('1 student');
     expect(count.student(3)).toBe('3 students');
     expect(count.person(2)).toBe('2 people');
+    expect(count.person(1)).toBe('1 person');
+    expect(count.photo(0)).toBe('0 photos');
+    expect(count.photo(1200)).toBe('1,200 photos');
     void setLocale('vi', { reload: false });
     expect(count.student(1)).toBe('1 sinh viên');
     expect(count.student(3)).toBe('3 sinh viên');

@@ -7,7 +7,7 @@ import 'fake-indexeddb/auto';
 import { describe, expect, it } from 'vitest';
 import * as defaults from '../../src/core/defaults';
 import { ValidationError } from '../../src/core/errors';
-import { compareText, countOf, foldText, matchesQuery } from '../../src/core/text';
+import { compareText, foldText, matchesQuery } from '../../src/core/text';
 import { addFaceSamples } from '../../src/db/samples';
 import { guessMapping, importRoster, previewRoster } from '../../src/db/roster';
 import { DEFAULT_SETTINGS, loadSettings, saveSettings } from '../../src/db/settings';
@@ -189,14 +189,6 @@ describe('one home per default', () => {
 });
 
 describe('plain words', () => {
-  it('counts with the plural rules', () => {
-    expect(countOf(1, 'session')).toBe('1 session');
-    expect(countOf(3, 'session')).toBe('3 sessions');
-    expect(countOf(1, 'person', 'people')).toBe('1 person');
-    expect(countOf(0, 'photo')).toBe('0 photos');
-    expect(countOf(1200, 'photo')).toBe('1,200 photos');
-  });
-
   it('the validation summary follows the order of the form', () => {
     try {
       validateStudent(studentForm('', '', { faculty: '', email: 'x', dateOfBirth: '2010-02-30' }));

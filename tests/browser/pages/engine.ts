@@ -28,6 +28,17 @@ async function capturePhoto(url: string, backend: 'wasm' | 'webgl' | 'cpu', mode
   };
 }
 
+/** A recogniser of the photo's faces, one student each (two near-identical samples a student). */
+function classifierOf(captures: readonly { embedding: Float32Array }[], modelId: string) {
+  return trainClassifier(
+    captures.flatMap((c, i) => [
+      { label: `S${i}`, embedding: c.embedding },
+      { label: `S${i}`, embedding: c.embedding.map((v, k) => v + (k % 7 === 0 ? 0.01 : 0)) },
+    ]),
+    { modelId },
+  );
+}
+
 /**
  * Every engine method a few times over a photo the test serves, with the engine's tensors before and after:
  * detect, both capture rules, a stored face's embedding, and a live session of several frames.
@@ -41,13 +52,7 @@ async function engineLeakCheck(url: string, modelId: string) {
     await eng.detect(await bitmap());
     await eng.warmUpLive(640, 480, 'middle');
     const camera = await eng.capture(await bitmap(), { kind: 'camera', minFaceSize: 40, exactlyOne: false });
-    const classifier = trainClassifier(
-      camera.captures.flatMap((c, i) => [
-        { label: `S${i}`, embedding: c.embedding },
-        { label: `S${i}`, embedding: c.embedding.map((v, k) => v + (k % 7 === 0 ? 0.01 : 0)) },
-      ]),
-      { modelId },
-    );
+    const classifier = classifierOf(camera.captures, modelId);
     const before = await eng.memory();
     const faces: number[] = [];
     const steps: Record<string, number> = {};
@@ -143,13 +148,7 @@ async function memoryAfterStop(url: string, modelId: string, frames: number) {
   const bitmap = () => createImageBitmap(blob);
   try {
     const camera = await eng.capture(await bitmap(), { kind: 'camera', minFaceSize: 40, exactlyOne: false });
-    const classifier = trainClassifier(
-      camera.captures.flatMap((c, i) => [
-        { label: `S${i}`, embedding: c.embedding },
-        { label: `S${i}`, embedding: c.embedding.map((v, k) => v + (k % 7 === 0 ? 0.01 : 0)) },
-      ]),
-      { modelId },
-    );
+    const classifier = classifierOf(camera.captures, modelId);
     const lesson = async (n: number) => {
       await eng.startLive({ classifier, marked: [], smallestFace: 'middle', options: { pictureCheck: 'warn' } });
       for (let i = 0; i < n; i++) await eng.liveFrame(await bitmap(), i * 100);
