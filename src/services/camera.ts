@@ -11,7 +11,12 @@ export interface CameraOptions {
    */
   readonly width?: number;
   readonly height?: number;
+  /** A camera already opened (by `reopenCamera`): played as it is instead of opening one. */
+  readonly opened?: MediaStream;
 }
+
+/** How often a camera that ended is tried again while nothing else says it may be back. */
+export const CAMERA_RETRY_MS = 10_000;
 
 export async function openCamera(options: CameraOptions = {}): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
@@ -42,6 +47,8 @@ export type CameraEvent = 'ended' | 'muted' | 'unmuted' | 'connected';
 
 export interface PlayingCamera {
   readonly stream: MediaStream;
+  /** The camera playing (from its track), to open the same one again after it ended. */
+  readonly deviceId: string | undefined;
   /** The camera ended (its `ended` event was reported): a screen still starting should not go on. */
   readonly ended: boolean;
   /** Closes the camera; no event is reported after it, but `connected` once where it had ended. */
@@ -58,7 +65,7 @@ export async function startCamera(
   options: CameraOptions,
   onEvent: (event: CameraEvent) => void,
 ): Promise<PlayingCamera> {
-  const stream = await openCamera(options);
+  const stream = options.opened ?? (await openCamera(options));
   let live = true;
   let ended = false;
   const report = (event: CameraEvent) => () => {
@@ -85,6 +92,7 @@ export async function startCamera(
   }
   return {
     stream,
+    deviceId: track?.getSettings().deviceId ?? options.deviceId,
     get ended() {
       return ended;
     },
@@ -93,6 +101,66 @@ export async function startCamera(
       stopCamera(stream);
     },
   };
+}
+
+/**
+ * Waits for a camera that ended to come back and opens it again (the same one where `options.deviceId` names
+ * it). It is tried when a device is plugged in, when the page is shown again (the laptop woke up) and every
+ * `retryMs` (another app let go of it), but only while the camera permission stays granted: a browser that
+ * would ask again is left for the teacher's own click. Resolves with the opened camera, or null once
+ * `signal` aborts (a camera opened after that is closed again).
+ */
+export function reopenCamera(
+  options: CameraOptions,
+  signal: AbortSignal,
+  retryMs = CAMERA_RETRY_MS,
+): Promise<MediaStream | null> {
+  return new Promise((resolve) => {
+    let trying = false;
+    const tryNow = () => void attempt();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') tryNow();
+    };
+    const timer = setInterval(tryNow, retryMs);
+    const finish = (stream: MediaStream | null) => {
+      clearInterval(timer);
+      navigator.mediaDevices?.removeEventListener('devicechange', tryNow);
+      document.removeEventListener('visibilitychange', onVisible);
+      signal.removeEventListener('abort', aborted);
+      resolve(stream);
+    };
+    const aborted = () => finish(null);
+    async function attempt(): Promise<void> {
+      if (trying || signal.aborted) return;
+      trying = true;
+      try {
+        if (!(await cameraAllowed()) || signal.aborted) return;
+        const cameras = await listCameras();
+        if (signal.aborted) return;
+        if (options.deviceId ? !cameras.some((c) => c.deviceId === options.deviceId) : cameras.length === 0) return;
+        const stream = await openCamera(options);
+        if (signal.aborted) stopCamera(stream);
+        else finish(stream);
+      } catch {
+        // Not back yet (still taken by another app, or gone again): the next try may do.
+      } finally {
+        trying = false;
+      }
+    }
+    if (signal.aborted) return finish(null);
+    signal.addEventListener('abort', aborted, { once: true });
+    navigator.mediaDevices?.addEventListener('devicechange', tryNow);
+    document.addEventListener('visibilitychange', onVisible);
+  });
+}
+
+/** The camera permission is granted (a browser that cannot say is taken at its word: it asked before). */
+async function cameraAllowed(): Promise<boolean> {
+  try {
+    return (await navigator.permissions.query({ name: 'camera' })).state === 'granted';
+  } catch {
+    return true;
+  }
 }
 
 /**

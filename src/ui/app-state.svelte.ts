@@ -320,10 +320,15 @@ export class AppState {
 
   /**
    * Opens the camera chosen in Settings (or the browser's choice), plays it in `video` and reports what happens
-   * to it (see `startCamera`).
+   * to it (see `startCamera`); `opened` is a camera opened again after it ended (see `reopenCamera`).
    */
-  showCamera(video: HTMLVideoElement, onEvent: (event: CameraEvent) => void): Promise<PlayingCamera> {
-    return startCamera(video, this.settings.cameraId ? { deviceId: this.settings.cameraId } : {}, onEvent);
+  showCamera(
+    video: HTMLVideoElement,
+    onEvent: (event: CameraEvent) => void,
+    opened?: MediaStream,
+  ): Promise<PlayingCamera> {
+    const options = this.settings.cameraId ? { deviceId: this.settings.cameraId } : {};
+    return startCamera(video, opened ? { ...options, opened } : options, onEvent);
   }
 
   say(text: string, kind: Toast['kind'] = 'info'): void {

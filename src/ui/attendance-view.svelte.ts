@@ -11,7 +11,7 @@ import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
 import { GpuLostError } from '../core/errors';
 import { isDecided, startSession } from '../services/attendance';
 import { BannerQueue, type Banner } from '../services/banners';
-import { cameraNoteAfter, type CameraEvent, type PlayingCamera } from '../services/camera';
+import { cameraNoteAfter, reopenCamera, stopCamera, type CameraEvent, type PlayingCamera } from '../services/camera';
 import { listSessions, samplesOfStudent, type AttendanceRecord, type Session, type Student } from '../services/data';
 import type { FaceEngine } from '../services/face-engine';
 import { expectedStudents, LiveAttendance } from '../services/live-attendance';
@@ -115,6 +115,8 @@ export class AttendanceView {
   private live: LiveAttendance | null = null;
   private camera: PlayingCamera | null = null;
   private loop: RecognitionLoop | null = null;
+  /** Set while a camera that ended mid-lesson is waited for, to go on once it is back (see `cameraEvent`). */
+  private cameraWait: AbortController | null = null;
   /** Lets go of the one-tab-at-a-time lock of live attendance (see single-tab.ts). */
   private releaseLive: (() => void) | null = null;
 
@@ -133,8 +135,13 @@ export class AttendanceView {
     }
   }
 
-  async start(): Promise<void> {
-    if (this.phase !== 'idle') return;
+  /** Starts live recognition; `reopened` is the camera back after it ended mid-lesson (see `cameraEvent`). */
+  async start(reopened?: MediaStream): Promise<void> {
+    if (this.phase !== 'idle') {
+      stopCamera(reopened ?? null);
+      return;
+    }
+    this.stopWaitingForCamera();
     this.error = '';
     this.cameraNote = '';
     if (!this.classifier) {
@@ -152,7 +159,7 @@ export class AttendanceView {
       // The session is made only once the camera and the engine are working: a failed start leaves none.
       const [started, playing] = await Promise.all([
         this.app.faceEngine(),
-        this.app.showCamera(this.video!, (e) => this.cameraEvent(e)),
+        this.app.showCamera(this.video!, (e) => this.cameraEvent(e), reopened),
       ]);
       this.engine = started;
       this.camera = playing;
@@ -160,6 +167,7 @@ export class AttendanceView {
       if (!this.session) await this.open(await this.chosenSession());
       this.records = [...(await this.live!.load())];
       await this.recognise(started);
+      if (reopened) this.cameraNote = m.attend_camera_back();
     } catch (e) {
       this.error = messageOf(e);
       this.stop();
@@ -198,6 +206,7 @@ export class AttendanceView {
   /** Stop: the camera stops and the session closes, every expected student not seen recorded absent. */
   async finish(): Promise<void> {
     this.stop();
+    this.stopWaitingForCamera();
     this.error = '';
     const closing = this.live;
     if (!closing) return;
@@ -269,6 +278,7 @@ export class AttendanceView {
   /** The screen goes: the camera stops, the enrolment photos' object URLs are let go. */
   destroy(): void {
     this.stop();
+    this.stopWaitingForCamera();
     this.thumbs.forEach((url) => url && URL.revokeObjectURL(url));
   }
 
@@ -392,15 +402,39 @@ export class AttendanceView {
 
   /**
    * The camera can go mid-lesson: the cable pulled, another app taking it, the laptop asleep. Its track
-   * ending stops recognition with a message (the session and its marks stay, open for marking by hand);
-   * a muted track (no picture) is said while it lasts; a camera plugged in again is said too.
+   * ending stops recognition with a message (the session and its marks stay, open for marking by hand), and
+   * the same camera is waited for: once it can be opened again, recognition goes on in the same session by
+   * itself. A muted track (no picture) is said while it lasts.
    */
   private cameraEvent(event: CameraEvent): void {
-    if (event === 'ended') this.stop();
+    if (event === 'connected' && this.cameraWait) return;
+    if (event === 'ended') {
+      const deviceId = this.camera?.deviceId;
+      this.stop();
+      if (this.live) this.waitForCamera(deviceId);
+    }
     this.cameraNote = cameraNoteAfter(event, this.cameraNote, {
       ended: m.attend_camera_ended(),
       connected: m.attend_camera_connected(),
     });
+  }
+
+  private waitForCamera(deviceId: string | undefined): void {
+    this.stopWaitingForCamera();
+    const wait = new AbortController();
+    this.cameraWait = wait;
+    void reopenCamera(deviceId ? { deviceId } : {}, wait.signal).then((stream) => {
+      if (!stream) return;
+      this.cameraWait = null;
+      // The teacher may have gone on meanwhile (ended the session, or started by hand).
+      if (this.live && this.phase === 'idle') void this.start(stream);
+      else stopCamera(stream);
+    });
+  }
+
+  private stopWaitingForCamera(): void {
+    this.cameraWait?.abort();
+    this.cameraWait = null;
   }
 
   private announce({ student, record }: { student: Student; record: AttendanceRecord }): void {

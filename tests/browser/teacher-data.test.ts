@@ -88,6 +88,23 @@ function faceDataLeft(p: Page, studentId: string): Promise<string[]> {
   }, studentId);
 }
 
+/** The sessions in the page's database. */
+function sessionCount(p: Page): Promise<number> {
+  return p.evaluate(async () => {
+    const open = indexedDB.open('face-attendance');
+    const idb = await new Promise<IDBDatabase>((ok, ko) => {
+      open.onsuccess = () => ok(open.result);
+      open.onerror = () => ko(new Error(String(open.error)));
+    });
+    const n = await new Promise<number>((ok) => {
+      const r = idb.transaction('sessions').objectStore('sessions').count();
+      r.onsuccess = () => ok(r.result);
+    });
+    idb.close();
+    return n;
+  });
+}
+
 const studentRows = () => page.getByRole('table', { name: 'Students' }).locator('tbody tr');
 
 async function fillStudent(id: string, name: string): Promise<void> {
@@ -600,7 +617,7 @@ describe("a teacher's data", () => {
     }
   });
 
-  it('runs live attendance in one tab at a time; a camera that goes mid-lesson is said, the session kept', async () => {
+  it('runs live attendance in one tab at a time; a camera that goes mid-lesson is said, and once it is back the same session goes on', async () => {
     const camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
     const browser = await launchChromium({ camera });
     try {
@@ -636,11 +653,23 @@ describe("a teacher's data", () => {
         track.stop();
         track.dispatchEvent(new Event('ended'));
       });
-      await expect.poll(() => b.getByTestId('camera-note').textContent()).toMatch(/The camera stopped.*marks are kept/);
+      await expect
+        .poll(() => b.getByTestId('camera-note').textContent())
+        .toMatch(/The camera stopped.*marks are kept.*goes on by itself once the camera is back/);
       expect(await b.getByTestId('live-stats').count()).toBe(0);
       await b.getByTestId('open-session').waitFor();
       expect(await b.getByRole('button', { name: 'Start the camera', exact: true }).count()).toBe(1);
-      await b.getByRole('button', { name: 'End session', exact: true }).click();
+      const sessionsBefore = await sessionCount(b);
+
+      // The camera is plugged in again: recognition goes on by itself, in the same session.
+      await b.evaluate(() => navigator.mediaDevices.dispatchEvent(new Event('devicechange')));
+      await b.getByTestId('live-stats').waitFor({ timeout: 120_000 });
+      expect(await b.getByTestId('camera-note').textContent()).toMatch(/camera is back.*same session/);
+      await b.getByRole('button', { name: 'Stop', exact: true }).click();
+      await expect
+        .poll(() => b.getByRole('status').allTextContents())
+        .toContainEqual(expect.stringMatching(/Session closed and saved/));
+      expect(await sessionCount(b)).toBe(sessionsBefore);
     } finally {
       await browser.close();
     }
