@@ -43,6 +43,7 @@ import {
   encodeFrame,
   loadViews,
   planClassroom,
+  seatAt,
   seatClass,
   type Seat,
 } from './bench/classroom-scene';
@@ -75,6 +76,8 @@ interface Scene {
   readonly roster: readonly Student[];
   /** Students in view: all must be marked. */
   readonly seated: ReadonlySet<string>;
+  /** Who sits where a face's centre is in the frame (a student's id, or "stranger …"); the classroom's only. */
+  readonly whoIsAt?: (x: number, y: number) => string | undefined;
 }
 
 interface Pipeline {
@@ -104,6 +107,8 @@ interface RunFigures {
   readonly marked: number;
   readonly seated: number;
   readonly wrong: number;
+  /** Faces shown as a student they are not, as "who sits there → taken for" (classroom only). */
+  readonly mistaken: readonly string[];
   readonly clicks: number;
   readonly longTasks: number;
   readonly longestTaskMs: number;
@@ -182,6 +187,10 @@ async function classroom(work: string, seed: number): Promise<Scene> {
     camera,
     roster,
     seated: new Set(plan.seated.map((p) => p.id)),
+    whoIsAt: (x, y) => {
+      const seat = seatAt(seats, x, y);
+      return seat && (seat.stranger ? `stranger ${seat.person.id}` : seat.person.id);
+    },
   };
 }
 
@@ -277,6 +286,7 @@ async function live(
   let identifiedAt: number | null = null;
   let clicks = 0;
   const decided = new Set<string>();
+  const mistaken = new Set<string>();
   const heap0 = await heapOf();
   const cdp = await page.context().newCDPSession(page);
   const memory: MemorySample[] = [];
@@ -294,6 +304,17 @@ async function live(
     tensors = Number(await stats.getAttribute('data-tensors'));
     if (tensors0 < 0 && tensors > 0) tensors0 = tensors;
     fpsSamples.push({ at: Date.now(), fps });
+    if (scene.whoIsAt) {
+      const faces = JSON.parse((await stats.getAttribute('data-faces')) ?? '[]') as {
+        cx: number;
+        cy: number;
+        label: string | null;
+      }[];
+      for (const f of faces) {
+        const sitting = scene.whoIsAt(f.cx, f.cy) ?? 'background';
+        if (f.label && f.label !== sitting) mistaken.add(`${sitting} → ${f.label}`);
+      }
+    }
     if (Date.now() >= nextSample) {
       memory.push({
         minute: Number(((Date.now() - started) / 60_000).toFixed(1)),
@@ -363,6 +384,7 @@ async function live(
     marked: ids.filter((id) => scene.seated.has(id)).length,
     seated: scene.seated.size,
     wrong: ids.filter((id) => !scene.seated.has(id)).length,
+    mistaken: [...mistaken],
     clicks,
     longTasks: timings.longTasks.filter((d) => d > 50).length,
     longestTaskMs: Math.round(Math.max(0, ...timings.longTasks)),
@@ -401,6 +423,7 @@ function table(runs: readonly RunFigures[]): string {
     ],
     ['time from Start until all are marked', (r) => (r.identifiedS === null ? 'never' : `${r.identifiedS} s`)],
     ['wrongly marked', (r) => String(r.wrong)],
+    ['faces shown as another student (who sits there → taken for)', (r) => r.mistaken.join('; ') || '–'],
     ['teacher clicks (confirm / reject)', (r) => String(r.clicks)],
     ['main-thread long tasks over 50 ms', (r) => `${r.longTasks} (longest ${r.longestTaskMs} ms)`],
     [
