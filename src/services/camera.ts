@@ -104,6 +104,20 @@ export async function startCamera(
 }
 
 /**
+ * A screen's engine and camera, started together: where either fails, the other is let go of too (a camera
+ * playing beside an engine that would not start is closed), and the first failure is thrown.
+ */
+export async function bothStarted<E>(engine: Promise<E>, camera: Promise<PlayingCamera>): Promise<[E, PlayingCamera]> {
+  const [e, c] = await Promise.allSettled([engine, camera]);
+  if (e.status === 'rejected') {
+    if (c.status === 'fulfilled') c.value.stop();
+    throw e.reason;
+  }
+  if (c.status === 'rejected') throw c.reason;
+  return [e.value, c.value];
+}
+
+/**
  * Waits for a camera that ended to come back and opens it again (the same one where `options.deviceId` names
  * it). It is tried when a device is plugged in, when the page is shown again (the laptop woke up) and every
  * `retryMs` (another app let go of it), but only while the camera permission stays granted: a browser that

@@ -11,7 +11,14 @@ import { DEFAULT_LATE_AFTER_MINUTES } from '../core/defaults';
 import { GpuLostError } from '../core/errors';
 import { isDecided, startSession } from '../services/attendance';
 import { BannerQueue, type Banner } from '../services/banners';
-import { cameraNoteAfter, reopenCamera, stopCamera, type CameraEvent, type PlayingCamera } from '../services/camera';
+import {
+  bothStarted,
+  cameraNoteAfter,
+  reopenCamera,
+  stopCamera,
+  type CameraEvent,
+  type PlayingCamera,
+} from '../services/camera';
 import { listSessions, samplesOfStudent, type AttendanceRecord, type Session, type Student } from '../services/data';
 import type { FaceEngine } from '../services/face-engine';
 import { expectedStudents, LiveAttendance } from '../services/live-attendance';
@@ -151,16 +158,17 @@ export class AttendanceView {
     this.phase = 'starting';
     this.releaseLive = await holdLiveLock();
     if (!this.releaseLive) {
+      stopCamera(reopened ?? null);
       this.phase = 'idle';
       this.error = m.attend_other_tab();
       return;
     }
     try {
       // The session is made only once the camera and the engine are working: a failed start leaves none.
-      const [started, playing] = await Promise.all([
+      const [started, playing] = await bothStarted(
         this.app.faceEngine(),
         this.app.showCamera(this.video!, (e) => this.cameraEvent(e), reopened),
-      ]);
+      );
       this.engine = started;
       this.camera = playing;
       if (playing.ended) return this.stop();

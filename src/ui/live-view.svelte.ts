@@ -1,7 +1,7 @@
 /** View state of the camera check: camera, detector, backend and the latest frame's figures. */
 import { AppError } from '../core/errors';
 import type { FaceDetection } from '../core/types';
-import { cameraNoteAfter, type CameraEvent, type PlayingCamera } from '../services/camera';
+import { bothStarted, cameraNoteAfter, type CameraEvent, type PlayingCamera } from '../services/camera';
 import type { FaceEngine } from '../services/face-engine';
 import { startLiveDetection, type LiveDetection } from '../services/live-detection';
 import { clearOverlay, drawDetections } from '../services/overlay';
@@ -48,10 +48,10 @@ export class LiveView {
     this.error = '';
     try {
       this.cameraNote = '';
-      const [engine, playing] = await Promise.all([
+      const [engine, playing] = await bothStarted(
         this.prepare(),
         this.camera(video, (e) => this.cameraEvent(e, canvas)),
-      ]);
+      );
       this.playing = playing;
       if (playing.ended) return this.stop(canvas);
       this.frames = 0;

@@ -1,9 +1,10 @@
 /**
- * `reopenCamera`: when a camera that ended is tried again, and when not. The browser's media devices are a
- * small stand-in here (jsdom has none); the real camera coming back is the browser suite's (teacher-data).
+ * `reopenCamera`: when a camera that ended is tried again, and when not; `bothStarted`: a camera never stays
+ * on beside an engine that failed. The browser's media devices are a small stand-in here (jsdom has none);
+ * the real camera coming back is the browser suite's (teacher-data).
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { reopenCamera } from '../../src/services/camera';
+import { bothStarted, reopenCamera, type PlayingCamera } from '../../src/services/camera';
 
 class FakeDevices extends EventTarget {
   cameras = ['cam-a'];
@@ -109,5 +110,36 @@ describe('reopenCamera', () => {
     expect(await opened).toBeNull();
     await settle();
     expect(devices.opened).toEqual([{ deviceId: 'cam-a', stopped: true }]);
+  });
+});
+
+describe('bothStarted', () => {
+  const playing = () => {
+    const camera = { stopped: false, stream: {} as MediaStream, deviceId: 'cam-a', ended: false };
+    return Object.assign(camera, { stop: () => (camera.stopped = true) });
+  };
+
+  it('gives the engine and the camera once both started', async () => {
+    const camera = playing();
+    expect(await bothStarted(Promise.resolve('engine'), Promise.resolve<PlayingCamera>(camera))).toEqual([
+      'engine',
+      camera,
+    ]);
+    expect(camera.stopped).toBe(false);
+  });
+
+  it('closes a camera that plays beside an engine that failed, and says why the engine failed', async () => {
+    const camera = playing();
+    const slowCamera = new Promise<PlayingCamera>((r) => setTimeout(() => r(camera), 20));
+    await expect(bothStarted(Promise.reject(new Error('model file broken')), slowCamera)).rejects.toThrow(
+      'model file broken',
+    );
+    expect(camera.stopped).toBe(true);
+  });
+
+  it('says why the camera failed', async () => {
+    await expect(bothStarted(Promise.resolve('engine'), Promise.reject(new Error('camera blocked')))).rejects.toThrow(
+      'camera blocked',
+    );
   });
 });
