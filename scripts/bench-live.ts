@@ -26,12 +26,13 @@
  *
  * `--soak-minutes 10` adds a run of the "after" pipeline on each scene that long, with the engine's tensors,
  * the page's JS heap after a full collection and the renderer processes' resident memory once a minute and
- * 5 s after Stop (`--pipelines ''` runs the soaks alone). Needs `npm run build`, Debian's chromium and ffmpeg, and ../shared/datasets. A script, not a test.
+ * 5 s after Stop (`--pipelines ''` runs the soaks alone). `--dist DIR` runs it all on another build (an older
+ * commit's `dist/`, built in a worktree), for a before-and-after of the same bench. Needs `npm run build`, Debian's chromium and ffmpeg, and ../shared/datasets. A script, not a test.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { CDPSession, Page } from 'playwright-core';
 import { launchChromium, serveBuiltApp } from '../tests/helpers/chromium';
@@ -58,6 +59,7 @@ const { values: args } = parseArgs({
     pipelines: { type: 'string', default: 'before,after,after-mtcnn' },
     seed: { type: 'string', default: '1' },
     json: { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
 
@@ -444,7 +446,7 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'bench-live-'));
   const seconds = Number(args.seconds);
   const soak = Number(args['soak-minutes']);
-  const app = await serveBuiltApp();
+  const app = await serveBuiltApp(args.dist ? resolve(args.dist) : undefined);
   const runs: RunFigures[] = [];
   const soaks: RunFigures[] = [];
   const chosen = args.pipelines

@@ -94,15 +94,21 @@ export function makeMjpeg(
   return ffmpegMjpeg(inputs, `[0:v]${fitFilter(width, height)},fps=15`, output);
 }
 
-/** Serves `dist/` (the built app, `npm run build`) on 127.0.0.1 at a free port. */
-export async function serveBuiltApp(): Promise<{ url: string; close: () => Promise<void> }> {
-  if (!existsSync(join(projectRoot, 'dist', 'index.html'))) {
-    throw new Error('dist/ is missing: run `npm run build` first (npm run test:browser does).');
+/**
+ * Serves `dist/` (the built app, `npm run build`), or another build's folder `outDir` (an older commit's,
+ * for a benchmark's anchor), on 127.0.0.1 at a free port, with the preview server's headers.
+ */
+export async function serveBuiltApp(
+  outDir = join(projectRoot, 'dist'),
+): Promise<{ url: string; close: () => Promise<void> }> {
+  if (!existsSync(join(outDir, 'index.html'))) {
+    throw new Error(`${outDir} is missing: run \`npm run build\` first (npm run test:browser does).`);
   }
   const server: PreviewServer = await preview({
     root: projectRoot,
     configFile: join(projectRoot, 'vite.config.ts'),
     logLevel: 'error',
+    build: { outDir },
     preview: { host: '127.0.0.1', port: 0, strictPort: false },
   });
   const address = server.httpServer.address();
