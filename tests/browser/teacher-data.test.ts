@@ -617,7 +617,7 @@ describe("a teacher's data", () => {
     }
   });
 
-  it('runs live attendance in one tab at a time; a camera that goes mid-lesson is said, and once it is back the same session goes on', async () => {
+  it('runs live attendance in one tab at a time that follows edits made in other tabs; a camera that goes mid-lesson is said, and once it is back the same session goes on', async () => {
     const camera = makeMjpeg(NPM_PHOTOS.sample6.file, join(work, 'four-faces.mjpeg'));
     const browser = await launchChromium({ camera });
     try {
@@ -665,6 +665,23 @@ describe("a teacher's data", () => {
       await b.evaluate(() => navigator.mediaDevices.dispatchEvent(new Event('devicechange')));
       await b.getByTestId('live-stats').waitFor({ timeout: 120_000 });
       expect(await b.getByTestId('camera-note').textContent()).toMatch(/camera is back.*same session/);
+
+      // Meanwhile another tab renames one student and deletes the other: the live tab follows within seconds.
+      const notYet = () => b.getByTestId('absent-list').locator('.who strong').allTextContents();
+      expect((await notYet()).sort()).toEqual(['Ngô Bảo Châu', 'Vũ Thị Mai']);
+      const c = await browser.newPage();
+      await c.goto(`${app.url}#/students`);
+      await c.getByRole('button', { name: 'Edit Vũ Thị Mai', exact: true }).click();
+      await c.getByLabel('Student Name', { exact: true }).fill('Vũ Thị Mai Anh');
+      await c.getByRole('button', { name: 'Save', exact: true }).click();
+      await c.getByRole('cell', { name: 'Vũ Thị Mai Anh', exact: true }).waitFor();
+      await c.getByRole('button', { name: 'Edit Ngô Bảo Châu', exact: true }).click();
+      await c.getByRole('button', { name: 'Delete', exact: true }).click();
+      await c.getByRole('dialog', { name: 'Delete Ngô Bảo Châu?' }).getByRole('button', { name: 'Delete' }).click();
+      await c.getByRole('cell', { name: 'Ngô Bảo Châu', exact: true }).waitFor({ state: 'detached' });
+      await expect.poll(notYet, { timeout: 10_000 }).toEqual(['Vũ Thị Mai Anh']);
+      expect(await b.getByTestId('live-stats').count()).toBe(1);
+      await c.close();
       await b.getByRole('button', { name: 'Stop', exact: true }).click();
       await expect
         .poll(() => b.getByRole('status').allTextContents())
