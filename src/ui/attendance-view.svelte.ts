@@ -105,9 +105,11 @@ export class AttendanceView {
   readonly classes = $derived.by(() => [...new Set(this.app.students.map((s) => s.className).filter(Boolean))].sort());
   readonly expected = $derived.by(() => expectedStudents(this.app.students, this.session));
   readonly byStudent = $derived(new Map(this.records.map((r) => [r.studentId, r])));
+  private readonly studentsById = $derived.by(() => new Map(this.app.students.map((s) => [s.studentId, s])));
+  /** Marked here, of the students there are (a student deleted meanwhile keeps their record, in Records). */
   readonly here = $derived(
     this.records
-      .filter((r) => r.status === 'present' || r.status === 'late')
+      .filter((r) => (r.status === 'present' || r.status === 'late') && this.studentsById.has(r.studentId))
       .sort((a, b) => (b.firstSeen ?? b.changedAt ?? '').localeCompare(a.firstSeen ?? a.changedAt ?? '')),
   );
   readonly notYet = $derived(
@@ -175,7 +177,8 @@ export class AttendanceView {
       if (!this.session) await this.open(await this.chosenSession());
       this.records = [...(await this.live!.load())];
       await this.recognise(started);
-      if (reopened) this.cameraNote = m.attend_camera_back();
+      // Good news, said as such: the note of the camera's stop goes (start() cleared it).
+      if (reopened) this.app.say(m.attend_camera_back(), 'good');
     } catch (e) {
       this.error = messageOf(e);
       this.stop();
@@ -251,6 +254,11 @@ export class AttendanceView {
         if (this.live === current) this.records = [...current.attendance];
         this.error = messageOf(e);
       });
+  }
+
+  /** A record's student by their name now (renamed in another tab, say), or as recorded. */
+  nameOf(r: AttendanceRecord): string {
+    return this.studentsById.get(r.studentId)?.name ?? r.snapshot.name;
   }
 
   askExcuse(student: Student): void {
