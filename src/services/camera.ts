@@ -16,7 +16,7 @@ export interface CameraOptions {
 }
 
 /** How often a camera that ended is tried again while nothing else says it may be back. */
-export const CAMERA_RETRY_MS = 10_000;
+const CAMERA_RETRY_MS = 10_000;
 
 export async function openCamera(options: CameraOptions = {}): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {

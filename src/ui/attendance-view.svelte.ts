@@ -361,7 +361,7 @@ export class AttendanceView {
 
   /** One live frame on the screen: figures, boxes and tags, the records it changed, its suggestions. */
   private async show(frame: RecognitionFrame, current: LiveAttendance): Promise<void> {
-    const byId = new Map(this.app.students.map((x) => [x.studentId, x]));
+    const byId = this.studentsById;
     this.fps = frame.fps;
     this.facesInView = frame.tracks.length;
     this.frameSize = { width: frame.width, height: frame.height };
